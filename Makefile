@@ -1,0 +1,54 @@
+# The two commands of the README: `make run` and `make test`.
+# Everything lives in .venv; only a Python 3.11+ interpreter is needed.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
+# Development server address: `make run ADDRESS=0.0.0.0:8000` to share it.
+ADDRESS ?= 127.0.0.1:8000
+
+.PHONY: run test lint format install install-dev clean lock
+
+run: $(VENV)/.installed
+	DEBUG=1 $(BIN)/python manage.py migrate --no-input
+	DEBUG=1 $(BIN)/python manage.py load_demo_data
+	DEBUG=1 $(BIN)/python manage.py runserver $(ADDRESS)
+
+test: $(VENV)/.installed-dev
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml constraints.txt | $(VENV)/bin/python
+	$(PIP) install -c constraints.txt -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml constraints.txt | $(VENV)/bin/python
+	$(PIP) install -c constraints.txt -e ".[dev]"
+	touch $@ $(VENV)/.installed
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache *.egg-info
+
+# Re-resolve every dependency from pyproject.toml into constraints.txt.
+lock:
+	rm -rf .lock-venv
+	$(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip --disable-pip-version-check --quiet install -e ".[dev]"
+	{ echo "# Exact versions the test suite last passed with; pip installs within these."; \
+	  echo "# Regenerate with \`make lock\` after changing dependencies in pyproject.toml."; \
+	  .lock-venv/bin/python -m pip freeze --exclude-editable | grep -v '^-e'; } > constraints.txt
+	rm -rf .lock-venv

@@ -1,0 +1,22 @@
+"""Test settings: the real settings, made faster and self-contained for tests."""
+
+from techvote.settings import *  # noqa: F403
+
+SECRET_KEY = "tests-only-key-never-used-outside-the-test-suite-0123456789"
+
+# Hashing is the slowest part of creating a user; tests create many.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# The test client and the live server speak plain HTTP.
+SECURE_SSL_REDIRECT = False
+
+# The hashed-name storage needs `collectstatic` first; tests serve sources.
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# Serve static files from the app folders, as in development: the browser
+# tests' live server needs them and there is no collectstatic output.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
