@@ -1,0 +1,389 @@
+import re
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection, models
+from django.db.models import F, Q
+from django.urls import reverse
+
+
+class Continent(models.TextChoices):
+    AFRICA = "africa", "Africa"
+    ASIA = "asia", "Asia"
+    EUROPE = "europe", "Europe"
+    NORTH_AMERICA = "north-america", "North America"
+    OCEANIA = "oceania", "Oceania"
+    SOUTH_AMERICA = "south-america", "South America"
+
+
+def words_in_fields(terms: str, fields: list[str]) -> Q:
+    """Every word must appear in one of the fields (case-insensitive substrings)."""
+    condition = Q()
+    for word in terms.split():
+        any_field = Q()
+        for field in fields:
+            any_field |= Q(**{f"{field}__icontains": word})
+        condition &= any_field
+    return condition
+
+
+def prefix_search_query(terms: str) -> SearchQuery | None:
+    """A full-text query where every word must start a word in the document.
+
+    Only letters and digits reach the query, so no search syntax can get in;
+    "tok jap" becomes `tok:* & jap:*` and finds Tokyo, Japan.
+    """
+    words = re.findall(r"\w+", terms)
+    if not words:
+        return None
+    return SearchQuery(
+        " & ".join(f"{word}:*" for word in words), search_type="raw", config="english"
+    )
+
+
+def site_search(queryset, terms: str, *, vector: SearchVector, fields: list[str], then: str):
+    """Rows matching the words, best first.
+
+    PostgreSQL ranks full-text matches, stemmed and by word prefix ("startups"
+    finds "startup", "shenzh" finds "Shenzhen"); other databases fall back to
+    substrings of `fields`. Ties go by `then`.
+    """
+    if connection.vendor == "postgresql":
+        query = prefix_search_query(terms)
+        if query is None:
+            return queryset.none()
+        return (
+            queryset.annotate(search=vector)
+            .filter(search=query)
+            .annotate(relevance=SearchRank(F("search"), query))
+            .order_by("-relevance", then)
+        )
+    return queryset.filter(words_in_fields(terms, fields)).order_by(then)
+
+
+class Sector(models.Model):
+    """A field of technology a city is known for: AI, semiconductors, fintech..."""
+
+    name = models.CharField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Source(models.Model):
+    """A document that facts are taken from."""
+
+    key = models.SlugField(
+        max_length=60, unique=True, help_text="Stable name the demo data refers to."
+    )
+    title = models.CharField(max_length=200)
+    author = models.CharField(max_length=200, blank=True)
+    url = models.URLField(blank=True)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+
+# The words a site search matches, by weight: a hit in the name counts most.
+CITY_SEARCH_VECTOR = (
+    SearchVector("name", "also_known_as", weight="A", config="english")
+    + SearchVector("country", weight="B", config="english")
+    + SearchVector("summary", weight="C", config="english")
+)
+CITY_SEARCH_FIELDS = ["name", "also_known_as", "country", "summary"]
+
+
+class CityQuerySet(models.QuerySet):
+    def with_profile(self):
+        """Everything the city page shows, in a constant number of queries."""
+        return self.prefetch_related(
+            "sectors",
+            "organizations",
+            models.Prefetch("facts", queryset=Fact.objects.select_related("source")),
+        )
+
+    def search(self, terms: str):
+        """Cities matching the words, best first."""
+        return site_search(
+            self, terms, vector=CITY_SEARCH_VECTOR, fields=CITY_SEARCH_FIELDS, then="name"
+        )
+
+
+class City(models.Model):
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=100, unique=True)
+    also_known_as = models.CharField(
+        max_length=200, blank=True, help_text="Other spellings people search for, comma-separated."
+    )
+    country = models.CharField(max_length=100)
+    continent = models.CharField(max_length=20, choices=Continent.choices)
+    latitude = models.DecimalField(max_digits=7, decimal_places=4)
+    longitude = models.DecimalField(max_digits=7, decimal_places=4)
+    population = models.PositiveBigIntegerField(
+        null=True, blank=True, help_text="Approximate population of the city proper."
+    )
+    summary = models.CharField(max_length=300, help_text="One or two sentences for lists.")
+    profile = models.TextField(help_text="Plain text; a blank line starts a new paragraph.")
+    sectors = models.ManyToManyField(Sector, related_name="cities", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "cities"
+        ordering = ["name"]
+        # Site search has its own full-text index on PostgreSQL: see migration
+        # 0002_search_indexes.
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__gte=-90, latitude__lte=90), name="city_latitude_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__gte=-180, longitude__lte=180), name="city_longitude_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(continent__in=Continent.values), name="city_continent_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(name="") & ~Q(country="") & ~Q(summary=""),
+                name="city_required_text",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name}, {self.country}"
+
+    def get_absolute_url(self):
+        return reverse("cities:city_detail", args=[self.slug])
+
+
+class OrganizationKind(models.TextChoices):
+    COMPANY = "company", "Company"
+    UNIVERSITY = "university", "University"
+    RESEARCH = "research", "Research institute"
+    DISTRICT = "district", "Tech district"
+    PUBLIC_BODY = "public-body", "Public body"
+
+
+class Organization(models.Model):
+    """A company, university, research institute or tech district that defines a city."""
+
+    Kind = OrganizationKind
+
+    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="organizations")
+    name = models.CharField(max_length=150)
+    kind = models.CharField(max_length=20, choices=OrganizationKind.choices)
+    description = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["kind", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["city", "name"], name="organization_unique_per_city"),
+            models.CheckConstraint(
+                condition=Q(kind__in=OrganizationKind.values), name="organization_kind_valid"
+            ),
+            models.CheckConstraint(condition=~Q(name=""), name="organization_name_required"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Fact(models.Model):
+    """A figure about a city, with where it comes from and the year it refers to."""
+
+    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="facts")
+    label = models.CharField(max_length=120)
+    value = models.CharField(max_length=60, help_text='As shown: "16,000", "over 4", "14th".')
+    unit = models.CharField(max_length=40, blank=True, help_text='"% of GDP", "km²"...')
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="facts")
+    year = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="The year the figure refers to, where the source says."
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["city", "label"], name="fact_unique_label_per_city"),
+            models.CheckConstraint(
+                condition=Q(year__isnull=True) | Q(year__gte=1000, year__lte=2100),
+                name="fact_year_plausible",
+            ),
+            models.CheckConstraint(
+                condition=~Q(label="") & ~Q(value=""), name="fact_required_text"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.label}: {self.value} {self.unit}".strip()
+
+
+LIST_SEARCH_VECTOR = SearchVector("title", weight="A", config="english") + SearchVector(
+    "question", "description", weight="B", config="english"
+)
+LIST_SEARCH_FIELDS = ["title", "question", "description"]
+
+
+class ContenderListQuerySet(models.QuerySet):
+    def search(self, terms: str):
+        """Lists matching the words, best first."""
+        return site_search(
+            self, terms, vector=LIST_SEARCH_VECTOR, fields=LIST_SEARCH_FIELDS, then="title"
+        )
+
+
+class ContenderList(models.Model):
+    """A question the community answers by ranking cities: "Most High Tech Cities"."""
+
+    title = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True)
+    question = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    is_open = models.BooleanField(default=True, help_text="Whether the list takes votes.")
+    position = models.PositiveSmallIntegerField(
+        default=100, help_text="Order on the home page; lower comes first."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ContenderListQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(title="") & ~Q(question=""), name="contenderlist_required_text"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("cities:list_detail", args=[self.slug])
+
+
+class ContenderQuerySet(models.QuerySet):
+    def approved(self):
+        """Contenders a moderator has let into the ranking."""
+        return self.filter(status=ContenderStatus.APPROVED)
+
+    def pending(self):
+        """Suggestions waiting for a moderator."""
+        return self.filter(status=ContenderStatus.PENDING)
+
+    def ranked(self):
+        """Approved contenders, best rank first."""
+        return self.approved().order_by("rank")
+
+    def with_city(self):
+        """Join the city, which every row on a page shows."""
+        return self.select_related("city")
+
+    def in_rank_range(self, first: int, last: int):
+        """Approved contenders ranked from `first` to `last`, both included."""
+        return self.ranked().filter(rank__gte=first, rank__lte=last)
+
+    def matching(self, terms: str):
+        """Contenders whose city or country name contains every word."""
+        return self.filter(
+            words_in_fields(terms, ["city__name", "city__also_known_as", "city__country"])
+        )
+
+
+class ContenderStatus(models.TextChoices):
+    APPROVED = "approved", "Approved"
+    PENDING = "pending", "Pending review"
+    REJECTED = "rejected", "Rejected"
+
+
+class Contender(models.Model):
+    """A city standing in a list, with the counts and rank its votes give it.
+
+    `upvotes`, `downvotes`, `score` and `rank` are stored so that pages read
+    them instead of counting votes; only the ranking code writes them.
+    """
+
+    Status = ContenderStatus
+
+    contender_list = models.ForeignKey(
+        ContenderList, on_delete=models.CASCADE, related_name="contenders"
+    )
+    city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="contenders")
+    status = models.CharField(
+        max_length=10, choices=ContenderStatus.choices, default=ContenderStatus.PENDING
+    )
+    upvotes = models.PositiveIntegerField(default=0)
+    downvotes = models.PositiveIntegerField(default=0)
+    score = models.IntegerField(default=0, help_text="Up votes minus down votes.")
+    rank = models.PositiveIntegerField(
+        null=True, blank=True, help_text="1 is the top; empty unless approved."
+    )
+    previous_rank = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Rank at the last daily snapshot."
+    )
+    suggested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="suggested_contenders",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ContenderQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["contender_list", "rank"]
+        indexes = [
+            # List pages and top-three teasers read contenders by rank range.
+            models.Index(
+                fields=["contender_list", "rank"],
+                name="contender_rank_idx",
+                condition=Q(rank__isnull=False),
+            ),
+            # Re-ranking walks a list in score order.
+            models.Index(
+                F("contender_list"),
+                F("score").desc(),
+                F("id"),
+                name="contender_score_idx",
+                condition=Q(status="approved"),
+            ),
+            # Moderators' queue of suggestions, oldest first.
+            models.Index(fields=["status", "created_at"], name="contender_status_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contender_list", "city"], name="contender_unique_city_per_list"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ContenderStatus.values), name="contender_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(score=F("upvotes") - F("downvotes")),
+                name="contender_score_is_net_votes",
+            ),
+            models.CheckConstraint(
+                condition=Q(rank__isnull=True) | Q(rank__gte=1, status="approved"),
+                name="contender_rank_only_when_approved",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.city.name} in {self.contender_list.title}"
+
+    @property
+    def rank_movement(self) -> int | None:
+        """Places gained (positive) or lost since the last snapshot; None if new."""
+        if self.rank is None or self.previous_rank is None:
+            return None
+        return self.previous_rank - self.rank
