@@ -1,0 +1,12 @@
+from django.urls import path
+
+from cities import views
+
+app_name = "cities"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("lists/<slug:slug>/", views.list_detail, name="list_detail"),
+    path("cities/<slug:slug>/", views.city_detail, name="city_detail"),
+    path("search/", views.search, name="search"),
+]

@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from cities import views as city_views
+
+urlpatterns = [
+    path("", include("cities.urls")),
+    path("healthz", city_views.health, name="health"),
+    path("admin/", admin.site.urls),
+]
