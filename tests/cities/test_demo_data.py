@@ -1,0 +1,130 @@
+import io
+
+import pytest
+from django.core.management import call_command
+
+from cities.demo.loader import DEMO_DIR, load_demo_data
+from cities.models import City, Contender, ContenderList, Fact, Organization, Sector, Source
+
+pytestmark = pytest.mark.django_db
+
+MAIN_LIST = "most-high-tech-cities"
+COMMUNITY_TOP_TEN = [
+    "Tokyo",
+    "Bangalore",
+    "Seoul",
+    "Paris",
+    "New York",
+    "San Francisco",
+    "Shanghai",
+    "Dubai",
+    "Taipei",
+    "Hong Kong",
+]
+
+
+def database_snapshot() -> dict:
+    """Every column of every row the loader writes, including sector links."""
+    models = [Sector, Source, City, Organization, Fact, ContenderList, Contender]
+    snapshot = {model.__name__: list(model.objects.order_by("pk").values()) for model in models}
+    snapshot["city sectors"] = list(
+        City.sectors.through.objects.order_by("pk").values_list("city_id", "sector_id")
+    )
+    return snapshot
+
+
+def main_list_ranking() -> list[str]:
+    return list(
+        Contender.objects.filter(contender_list__slug=MAIN_LIST)
+        .ranked()
+        .values_list("city__name", flat=True)
+    )
+
+
+def test_main_list_holds_the_fifty_community_cities_in_their_order():
+    load_demo_data()
+
+    ranking = main_list_ranking()
+
+    assert len(ranking) == 50
+    assert ranking[:10] == COMMUNITY_TOP_TEN
+    assert ranking[10:13] == ["London", "Helsinki", "Singapore"]
+    assert ranking[-1] == "Düsseldorf"
+    ranks = Contender.objects.filter(contender_list__slug=MAIN_LIST).ranked()
+    assert list(ranks.values_list("rank", flat=True)) == list(range(1, 51))
+
+
+def test_loading_twice_changes_nothing():
+    load_demo_data()
+    before = database_snapshot()
+
+    report = load_demo_data()
+
+    assert report.changed == 0
+    assert database_snapshot() == before
+
+
+def test_hubs_from_the_article_have_profiles_and_sourced_figures():
+    load_demo_data()
+
+    for slug in ["san-jose", "munich", "nairobi", "cape-town"]:
+        city = City.objects.get(slug=slug)
+        assert city.profile
+        assert city.summary
+        assert city.latitude is not None
+        assert city.longitude is not None
+    shenzhen_firms = Fact.objects.get(city__slug="shenzhen", label="Technology firms")
+    assert "16,000" in shenzhen_firms.value
+    assert shenzhen_firms.source.key == "innovation-hubs-article"
+
+
+def test_every_city_has_a_profile_coordinates_sectors_and_organizations():
+    load_demo_data()
+
+    cities = City.objects.with_profile()
+    assert len(cities) >= 55
+    for city in cities:
+        assert len(city.profile.split()) >= 100, city.slug
+        assert -90 <= city.latitude <= 90
+        assert -180 <= city.longitude <= 180
+        assert city.sectors.all(), city.slug
+        assert city.organizations.all(), city.slug
+
+
+def test_cities_stand_in_several_lists():
+    load_demo_data()
+
+    assert ContenderList.objects.count() >= 4
+    seoul = City.objects.get(slug="seoul")
+    assert seoul.contenders.approved().count() >= 3
+
+
+def test_suggested_cities_wait_unranked_for_a_moderator():
+    load_demo_data()
+
+    munich = Contender.objects.get(contender_list__slug=MAIN_LIST, city__slug="munich")
+    assert munich.status == Contender.Status.PENDING
+    assert munich.rank is None
+
+
+def test_reloading_keeps_a_moderators_decision():
+    load_demo_data()
+    tokyo = Contender.objects.get(contender_list__slug=MAIN_LIST, city__slug="tokyo")
+    Contender.objects.filter(pk=tokyo.pk).update(status=Contender.Status.REJECTED, rank=None)
+
+    load_demo_data()
+
+    tokyo.refresh_from_db()
+    assert tokyo.status == Contender.Status.REJECTED
+    assert tokyo.rank is None
+    assert main_list_ranking()[0] == "Bangalore"
+
+
+def test_command_reports_what_it_wrote():
+    city_files = len(list((DEMO_DIR / "cities").glob("*.toml")))
+
+    call_command("load_demo_data", stdout=(first := io.StringIO()))
+    call_command("load_demo_data", stdout=(second := io.StringIO()))
+
+    assert f"Cities: {city_files} created" in first.getvalue()
+    assert "0 rows written" in second.getvalue()

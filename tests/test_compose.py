@@ -1,0 +1,92 @@
+"""docker-compose.yml agrees with the settings, the Dockerfile and the URLs.
+
+No Docker engine runs where the tests do, so this reads the file the way
+Compose would (with ${VAR:-default} filled from defaults) and checks what can
+be checked without starting it.
+"""
+
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+from django.urls import resolve
+
+from cities.views import health
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+# Variables the container reads outside settings.py: gunicorn and the entrypoint.
+READ_OUTSIDE_SETTINGS = {"WEB_CONCURRENCY", "LOAD_DEMO_DATA"}
+
+
+def interpolate(value: str) -> str:
+    """Fill ${NAME:-default} and ${NAME} as Compose would with NAME unset."""
+    return re.sub(r"\$\{\w+(?::?-([^}]*))?\}", lambda m: m.group(1) or "", str(value))
+
+
+@pytest.fixture(scope="module")
+def compose():
+    return yaml.safe_load((BASE_DIR / "docker-compose.yml").read_text())
+
+
+@pytest.fixture(scope="module")
+def web_env(compose):
+    return {k: interpolate(v) for k, v in compose["services"]["web"]["environment"].items()}
+
+
+def variables_read_by_settings() -> set[str]:
+    source = (BASE_DIR / "techvote" / "settings.py").read_text()
+    names = set(re.findall(r'(?:env_\w+|os\.environ\.get)\(\s*"(\w+)"', source))
+    if "dj_database_url.config(" in source:
+        names.add("DATABASE_URL")
+    return names
+
+
+def test_web_waits_for_a_healthy_database(compose):
+    services = compose["services"]
+
+    assert set(services) >= {"db", "web"}
+    assert services["web"]["depends_on"]["db"]["condition"] == "service_healthy"
+    assert "healthcheck" in services["db"]
+    assert "healthcheck" in services["web"]
+
+
+def test_database_url_points_at_the_db_service(compose, web_env):
+    db_env = {k: interpolate(v) for k, v in compose["services"]["db"]["environment"].items()}
+    url = urlsplit(web_env["DATABASE_URL"])
+
+    assert url.scheme in {"postgres", "postgresql"}
+    assert url.hostname == "db"
+    assert url.port == 5432
+    assert url.username == db_env["POSTGRES_USER"]
+    assert url.password == db_env["POSTGRES_PASSWORD"]
+    assert url.path.lstrip("/") == db_env["POSTGRES_DB"]
+
+
+def test_every_variable_given_to_web_is_read_somewhere(web_env):
+    unknown = set(web_env) - variables_read_by_settings() - READ_OUTSIDE_SETTINGS
+
+    assert not unknown, f"set in docker-compose.yml but read by nothing: {unknown}"
+    entrypoint = (BASE_DIR / "docker" / "entrypoint.sh").read_text()
+    assert all(name in entrypoint for name in {"LOAD_DEMO_DATA", "SECRET_KEY"})
+
+
+def test_published_port_is_the_one_gunicorn_binds(compose):
+    web = compose["services"]["web"]
+    published = {int(mapping.split(":")[-1]) for mapping in web["ports"]}
+    dockerfile = (BASE_DIR / "Dockerfile").read_text()
+    bind = re.search(r'"--bind", "0\.0\.0\.0:(\d+)"', dockerfile)
+    probe = re.search(r"http://127\.0\.0\.1:(\d+)(/\S*?)'", " ".join(web["healthcheck"]["test"]))
+
+    assert bind
+    assert probe
+    assert published == {int(bind.group(1))} == {int(probe.group(1))}
+    assert resolve(probe.group(2)).func == health
+
+
+def test_named_volumes_are_declared(compose):
+    declared = set(compose["volumes"])
+    for service in compose["services"].values():
+        for volume in service.get("volumes", []):
+            assert volume.split(":")[0] in declared

@@ -1,0 +1,63 @@
+"""The settings as deployed: run manage.py in a fresh process with a chosen environment."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+# Variables a developer's shell might carry that would change the outcome.
+SETTINGS_VARIABLES = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE"}
+
+
+def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if k not in SETTINGS_VARIABLES}
+    environment.update(DJANGO_SETTINGS_MODULE="techvote.settings", **env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_production_settings_pass_the_deployment_checklist():
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="techvote.example",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_will_not_serve_without_a_secret_key():
+    result = run_manage("shell", "-c", "from django.conf import settings; settings.SECRET_KEY")
+
+    assert result.returncode != 0
+    assert "SECRET_KEY setting must not be empty" in result.stderr
+
+
+def test_a_development_run_needs_no_environment():
+    result = run_manage("check", DEBUG="1")
+
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(("name", "value"), [("DEBUG", "maybe"), ("CONN_MAX_AGE", "long")])
+def test_malformed_variables_are_refused_by_name(name, value):
+    result = run_manage("check", **{name: value, "SECRET_KEY": "x" * 60})
+
+    assert result.returncode != 0
+    assert name in result.stderr
+    assert repr(value) in result.stderr
