@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from cities.models import City, Contender, ContenderList, Fact, Organization, Sector, Source
+from comments.ranking import rerank_list
 
 
 class OrganizationInline(admin.TabularInline):
@@ -58,11 +59,18 @@ class FactAdmin(admin.ModelAdmin):
 
 @admin.register(ContenderList)
 class ContenderListAdmin(admin.ModelAdmin):
-    list_display = ["title", "question", "is_open", "position"]
+    list_display = ["title", "question", "is_open", "ranking", "position"]
     list_editable = ["position"]
-    list_filter = ["is_open"]
+    list_filter = ["is_open", "ranking"]
     search_fields = ["title", "question"]
     prepopulated_fields = {"slug": ["title"]}
+    readonly_fields = ["ranks_snapshot_on", "created_at"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if "ranking" in form.changed_data:
+            # Another method orders the contenders differently.
+            rerank_list(obj)
 
 
 @admin.register(Contender)

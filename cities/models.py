@@ -241,6 +241,11 @@ class ContenderListQuerySet(models.QuerySet):
         )
 
 
+class RankingMethod(models.TextChoices):
+    NET_VOTES = "net", "Net votes (up minus down)"
+    WILSON = "wilson", "Wilson lower bound (share of up votes, weighed by how many voted)"
+
+
 class ContenderList(models.Model):
     """A question the community answers by ranking cities: "Most High Tech Cities"."""
 
@@ -249,6 +254,15 @@ class ContenderList(models.Model):
     question = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     is_open = models.BooleanField(default=True, help_text="Whether the list takes votes.")
+    ranking = models.CharField(
+        max_length=10,
+        choices=RankingMethod.choices,
+        default=RankingMethod.NET_VOTES,
+        help_text="How votes order the contenders; see the README.",
+    )
+    ranks_snapshot_on = models.DateField(
+        null=True, blank=True, help_text="Day of the last daily snapshot of ranks."
+    )
     position = models.PositiveSmallIntegerField(
         default=100, help_text="Order on the home page; lower comes first."
     )
@@ -261,6 +275,9 @@ class ContenderList(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=~Q(title="") & ~Q(question=""), name="contenderlist_required_text"
+            ),
+            models.CheckConstraint(
+                condition=Q(ranking__in=RankingMethod.values), name="contenderlist_ranking_valid"
             ),
         ]
 
@@ -324,6 +341,9 @@ class Contender(models.Model):
     upvotes = models.PositiveIntegerField(default=0)
     downvotes = models.PositiveIntegerField(default=0)
     score = models.IntegerField(default=0, help_text="Up votes minus down votes.")
+    wilson_lower = models.FloatField(
+        default=0.0, help_text="Lower bound of the Wilson interval of the up-vote share."
+    )
     rank = models.PositiveIntegerField(
         null=True, blank=True, help_text="1 is the top; empty unless approved."
     )
@@ -350,12 +370,20 @@ class Contender(models.Model):
                 name="contender_rank_idx",
                 condition=Q(rank__isnull=False),
             ),
-            # Re-ranking walks a list in score order.
+            # Re-ranking walks a list in ranking order, for either method.
             models.Index(
                 F("contender_list"),
                 F("score").desc(),
                 F("id"),
                 name="contender_score_idx",
+                condition=Q(status="approved"),
+            ),
+            models.Index(
+                F("contender_list"),
+                F("wilson_lower").desc(),
+                F("score").desc(),
+                F("id"),
+                name="contender_wilson_idx",
                 condition=Q(status="approved"),
             ),
             # Moderators' queue of suggestions, oldest first.
@@ -375,6 +403,10 @@ class Contender(models.Model):
             models.CheckConstraint(
                 condition=Q(rank__isnull=True) | Q(rank__gte=1, status="approved"),
                 name="contender_rank_only_when_approved",
+            ),
+            models.CheckConstraint(
+                condition=Q(wilson_lower__gte=0, wilson_lower__lte=1),
+                name="contender_wilson_is_a_share",
             ),
         ]
 
