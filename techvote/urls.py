@@ -5,6 +5,8 @@ from cities import views as city_views
 
 urlpatterns = [
     path("", include("cities.urls")),
+    path("", include("comments.urls")),
+    path("accounts/", include("allauth.urls")),
     path("healthz", city_views.health, name="health"),
     path("admin/", admin.site.urls),
 ]
