@@ -9,6 +9,7 @@ from django.views.decorators.http import require_safe
 
 from cities.forms import SearchForm
 from cities.models import City, Contender, ContenderList
+from comments.models import Vote
 
 TOP_TEN = 10
 HOME_TEASER_SIZE = 3
@@ -78,6 +79,10 @@ def list_detail(request, slug):
     form = _read_search_form(request)
     terms = form.cleaned_data.get("q", "") if form.is_valid() else ""
     page = _contender_page(contender_list, terms, form.cleaned_data.get("page") or 1)
+    shown = page.top_ten + page.contenders
+    your_votes = Vote.objects.values_by_contender(request.user, [c.pk for c in shown])
+    for contender in shown:
+        contender.your_vote = your_votes.get(contender.pk, 0)
     context = {"contender_list": contender_list, "form": form, "terms": terms, "page": page}
     return render(request, "cities/list_detail.html", context, status=400 if form.errors else 200)
 

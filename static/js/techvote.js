@@ -1,5 +1,6 @@
 // TechVote progressive enhancement. Every control works without this file;
-// with it, "Load more" appends contenders in place.
+// with it, "Load more" appends contenders in place and votes update the score
+// and the buttons without reloading the page.
 "use strict";
 
 (function () {
@@ -43,15 +44,74 @@
     } else {
       link.closest(".load-more").remove();
     }
-    if (!status.isConnected) {
-      document.body.appendChild(status);
-    }
-    status.textContent = `${rows.length} more contenders loaded.`;
+    announce(`${rows.length} more contenders loaded.`);
     const firstLink = rows.length ? rows[0].querySelector("a") : null;
     if (firstLink) {
       firstLink.focus();
     }
   }
 
+  function announce(message) {
+    if (!status.isConnected) {
+      document.body.appendChild(status);
+    }
+    status.textContent = message;
+  }
+
+  function showVoteError(widget, message) {
+    let error = widget.parentElement.querySelector(".vote__error");
+    if (!error) {
+      error = document.createElement("p");
+      error.className = "vote__error";
+      error.setAttribute("role", "alert");
+      widget.after(error);
+    }
+    error.textContent = message;
+  }
+
+  async function vote(event) {
+    const form = event.target.closest("form[data-vote-form]");
+    if (!form) {
+      return;
+    }
+    event.preventDefault();
+    const button = event.submitter;
+    const widget = form.closest(".vote");
+    const which = button ? button.dataset.vote : null;
+    let response;
+    let data;
+    try {
+      response = await fetch(form.action, {
+        method: "POST",
+        body: new FormData(form, button),
+        credentials: "same-origin",
+        headers: { Accept: "application/json" },
+      });
+      data = await response.json();
+    } catch (error) {
+      showVoteError(widget, "Your vote could not be sent. Reload the page and try again.");
+      return;
+    }
+    if (!response.ok) {
+      showVoteError(widget, data.error);
+      return;
+    }
+    const stale = widget.parentElement.querySelector(".vote__error");
+    if (stale) {
+      stale.remove();
+    }
+    const holder = document.createElement("div");
+    holder.innerHTML = data.html;
+    const replacement = holder.firstElementChild;
+    widget.replaceWith(replacement);
+    const again = which ? replacement.querySelector(`[data-vote="${which}"]`) : null;
+    if (again) {
+      again.focus();
+    }
+    const verdict = { 1: "Voted up", "-1": "Voted down", 0: "Vote taken back" }[data.vote];
+    announce(`${verdict}. Score ${data.score}.`);
+  }
+
   document.addEventListener("click", loadMore);
+  document.addEventListener("submit", vote);
 })();
