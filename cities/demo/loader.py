@@ -1,8 +1,11 @@
-"""Loads the demo data in this folder: sectors, sources, cities and lists.
+"""Loads the demo data in this folder: sectors, sources, cities, lists and votes.
 
 Every row is looked up by its natural key (a slug, or a name within a city)
 and written only when it is missing or differs, so loading twice changes
 nothing. Rows a moderator added are left alone; nothing is deleted.
+
+Demo voters (accounts nobody can log in to) vote on every list so that the
+rankings come from votes, in the order the list file gives.
 """
 
 import tomllib
@@ -11,11 +14,25 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
-from cities.models import City, Contender, ContenderList, Fact, Organization, Sector, Source
-from comments.ranking import rerank_list
+from cities.models import (
+    City,
+    Contender,
+    ContenderList,
+    Fact,
+    Organization,
+    RankingMethod,
+    Sector,
+    Source,
+)
+from comments.models import Vote, VoteValue
+from comments.ranking import recount_list
+
+User = get_user_model()
 
 DEMO_DIR = Path(__file__).resolve().parent
 COORDINATE = Decimal("0.0001")
@@ -131,6 +148,7 @@ def _load_list(report: LoadReport, data: dict, cities: dict) -> ContenderList:
             "description": data["description"].strip(),
             "is_open": data["is_open"],
             "position": data["position"],
+            "ranking": data.get("ranking", RankingMethod.NET_VOTES),
         },
     )
     entries = [(slug, Contender.Status.APPROVED) for slug in data["contenders"]]
@@ -138,14 +156,73 @@ def _load_list(report: LoadReport, data: dict, cities: dict) -> ContenderList:
     for slug, status in entries:
         if slug not in cities:
             raise DemoDataError(f"list {data['slug']}: unknown city {slug!r}")
-        # Contenders are created in the list's order: on equal score the one
-        # that joined first ranks higher, so this order is the starting rank.
         # An existing contender keeps whatever status a moderator gave it.
         _contender, created = Contender.objects.get_or_create(
             contender_list=contender_list, city=cities[slug], defaults={"status": status}
         )
         report.record("Contenders", "created" if created else "unchanged")
     return contender_list
+
+
+# Demo voters are named from these words: 12 x 6 = 72 accounts.
+VOTER_ADJECTIVES = [
+    "quantum", "pixel", "neon", "silicon", "fiber", "cloud",
+    "lambda", "vector", "photon", "cyber", "turbo", "nano",
+]  # fmt: skip
+VOTER_NOUNS = ["fox", "owl", "otter", "heron", "lynx", "panda"]
+DEMO_EMAIL_DOMAIN = "demo.techvote.example"
+
+
+def _demo_voters(report: LoadReport) -> list:
+    """The demo accounts: verified addresses, unusable passwords."""
+    names = [f"{adjective}_{noun}" for adjective in VOTER_ADJECTIVES for noun in VOTER_NOUNS]
+    existing = {user.username: user for user in User.objects.filter(username__in=names)}
+    voters = []
+    for name in names:
+        user = existing.get(name)
+        if user is None:
+            user = User(username=name, email=f"{name}@{DEMO_EMAIL_DOMAIN}")
+            user.set_unusable_password()
+            user.save()
+            EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+        report.record("Demo voters", "created" if name not in existing else "unchanged")
+        voters.append(user)
+    return voters
+
+
+def demo_tally(position: int) -> tuple[int, int]:
+    """Up and down votes for the contender at `position` (0 = first) of a demo list.
+
+    Up votes fall and down votes never rise as the position grows, so both
+    the net score and the Wilson bound put the list in its file order.
+    """
+    return 60 - position, position // 10
+
+
+def _load_demo_votes(report: LoadReport, contender_list: ContenderList, slugs: list, voters):
+    """Votes that give each contender its demo tally, then counts and ranks from them."""
+    contenders = {
+        c.city.slug: c
+        for c in contender_list.contenders.select_related("city").filter(city__slug__in=slugs)
+    }
+    existing = set(
+        Vote.objects.filter(contender__in=contenders.values()).values_list("user", "contender")
+    )
+    new_votes = []
+    for position, slug in enumerate(slugs):
+        contender = contenders[slug]
+        up, down = demo_tally(position)
+        start = position * 7  # Spread the voters so no one votes the same on everything.
+        for offset in range(up + down):
+            voter = voters[(start + offset) % len(voters)]
+            if (voter.pk, contender.pk) in existing:
+                report.record("Demo votes", "unchanged")
+                continue
+            value = VoteValue.UP if offset < up else VoteValue.DOWN
+            new_votes.append(Vote(user=voter, contender=contender, value=value))
+            report.record("Demo votes", "created")
+    Vote.objects.bulk_create(new_votes)
+    recount_list(contender_list)
 
 
 @transaction.atomic
@@ -175,7 +252,8 @@ def load_demo_data() -> LoadReport:
             cities[data["slug"]] = _load_city(report, data, sectors, sources)
         except ValidationError as error:
             raise DemoDataError(f"{path.name}: {error}") from error
+    voters = _demo_voters(report)
     for data in _read("lists.toml")["list"]:
         contender_list = _load_list(report, data, cities)
-        rerank_list(contender_list)
+        _load_demo_votes(report, contender_list, data["contenders"], voters)
     return report
