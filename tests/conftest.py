@@ -1,8 +1,11 @@
+from contextlib import contextmanager
+
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from comments.ranking import rerank_list
-from tests.factories import CityFactory, ContenderFactory, ContenderListFactory
+from tests.factories import CityFactory, ContenderFactory, ContenderListFactory, UserFactory
 
 
 def pytest_collection_modifyitems(config, items):
@@ -34,3 +37,49 @@ def make_ranked_list(db):
 @pytest.fixture
 def on_postgres():
     return connection.vendor == "postgresql"
+
+
+@pytest.fixture
+def member(db):
+    """A signed-up member with a verified email address."""
+    return UserFactory()
+
+
+@pytest.fixture
+def member_client(client, member):
+    """The test client, logged in as `member`."""
+    client.force_login(member)
+    return client
+
+
+@pytest.fixture
+def assert_statements():
+    """Like django_assert_num_queries, without the savepoints of the test's own transaction.
+
+    A service's `transaction.atomic` runs as a savepoint inside the
+    transaction pytest-django wraps each test in; in production it is the
+    outermost transaction and sends no SAVEPOINT.
+    """
+
+    @contextmanager
+    def check(expected: int):
+        with CaptureQueriesContext(connection) as captured:
+            yield captured
+        statements = [
+            query["sql"]
+            for query in captured.captured_queries
+            if not query["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))
+        ]
+        assert len(statements) == expected, "\n\n".join(statements)
+
+    return check
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Every test starts with an empty cache, so rate-limit counters never carry over."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -3,6 +3,8 @@
 from decimal import Decimal
 
 import factory
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
 from django.utils.text import slugify
 from factory.django import DjangoModelFactory
 
@@ -88,3 +90,23 @@ class ContenderFactory(DjangoModelFactory):
     contender_list = factory.SubFactory(ContenderListFactory)
     city = factory.SubFactory(CityFactory)
     status = Contender.Status.APPROVED
+
+
+PASSWORD = "correct horse battery staple"
+
+
+class UserFactory(DjangoModelFactory):
+    """A member who can log in with PASSWORD; verified unless `verified=False`."""
+
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"member{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.com")
+    password = factory.django.Password(PASSWORD)
+
+    @factory.post_generation
+    def verified(self, create, extracted, **kwargs):
+        if create and extracted is not False:
+            EmailAddress.objects.create(user=self, email=self.email, primary=True, verified=True)

@@ -1,12 +1,25 @@
 import io
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from cities.demo.loader import DEMO_DIR, load_demo_data
-from cities.models import City, Contender, ContenderList, Fact, Organization, Sector, Source
+from cities.models import (
+    City,
+    Contender,
+    ContenderList,
+    Fact,
+    Organization,
+    RankingMethod,
+    Sector,
+    Source,
+)
+from comments.models import Vote
+from comments.ranking import find_drift
 
 pytestmark = pytest.mark.django_db
+User = get_user_model()
 
 MAIN_LIST = "most-high-tech-cities"
 COMMUNITY_TOP_TEN = [
@@ -30,6 +43,8 @@ def database_snapshot() -> dict:
     snapshot["city sectors"] = list(
         City.sectors.through.objects.order_by("pk").values_list("city_id", "sector_id")
     )
+    snapshot["votes"] = list(Vote.objects.order_by("pk").values())
+    snapshot["users"] = list(User.objects.order_by("pk").values())
     return snapshot
 
 
@@ -128,3 +143,38 @@ def test_command_reports_what_it_wrote():
 
     assert f"Cities: {city_files} created" in first.getvalue()
     assert "0 rows written" in second.getvalue()
+
+
+def test_demo_rankings_come_from_votes_in_the_community_order():
+    load_demo_data()
+
+    for contender_list in ContenderList.objects.all():
+        assert find_drift(contender_list) == [], contender_list.slug
+    main = Contender.objects.filter(contender_list__slug=MAIN_LIST).ranked()
+    scores = list(main.values_list("score", flat=True))
+    assert scores == sorted(scores, reverse=True)
+    assert len(set(scores)) == len(scores), "no rank may rest on a tie"
+    assert (
+        sum(c.upvotes + c.downvotes for c in main)
+        == Vote.objects.filter(contender__contender_list__slug=MAIN_LIST).count()
+    )
+
+
+def test_the_wilson_list_also_ends_in_its_file_order():
+    load_demo_data()
+
+    ai_list = ContenderList.objects.get(ranking=RankingMethod.WILSON)
+    ranked = Contender.objects.filter(contender_list=ai_list).ranked()
+    assert [c.city.slug for c in ranked.with_city()][:3] == [
+        "san-jose",
+        "san-francisco",
+        "beijing",
+    ]
+
+
+def test_demo_voters_cannot_log_in():
+    load_demo_data()
+
+    voters = User.objects.filter(votes__isnull=False).distinct()
+    assert voters.count() >= 60
+    assert not any(voter.has_usable_password() for voter in voters)

@@ -1,0 +1,212 @@
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from cities.models import Contender
+from comments.models import Vote
+from comments.services import cast_vote
+from tests.factories import ContenderFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+JSON = {"HTTP_ACCEPT": "application/json"}
+
+
+def vote_url(contender):
+    return reverse("comments:vote", args=[contender.pk])
+
+
+@pytest.fixture
+def contender_list(make_ranked_list):
+    return make_ranked_list(40)
+
+
+@pytest.fixture
+def tenth(contender_list):
+    return Contender.objects.get(contender_list=contender_list, rank=10)
+
+
+def list_url(contender_list):
+    return contender_list.get_absolute_url()
+
+
+# --- Without JavaScript -----------------------------------------------------------
+
+
+def test_a_vote_form_post_redirects_back_to_the_same_place(member_client, contender_list, tenth):
+    back = list_url(contender_list) + "?page=1"
+
+    response = member_client.post(vote_url(tenth), {"value": "1", "next": back})
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{back}#contender-{tenth.pk}"
+    tenth.refresh_from_db()
+    assert (tenth.upvotes, tenth.score, tenth.rank) == (1, 1, 1)
+
+
+def test_the_list_shows_the_members_own_votes(member_client, member, contender_list, tenth):
+    cast_vote(user=member, contender_id=tenth.pk, value=1)
+
+    html = member_client.get(list_url(contender_list)).content.decode()
+
+    row = html[html.index(f'id="contender-{tenth.pk}"') :]
+    row = row[: row.index("</li>")]
+    assert 'value="0" class="vote__button vote__button--up" aria-pressed="true"' in row
+    assert 'value="-1" class="vote__button vote__button--down" aria-pressed="false"' in row
+
+
+def test_pressing_the_pressed_button_takes_the_vote_back(member_client, member, tenth):
+    cast_vote(user=member, contender_id=tenth.pk, value=1)
+
+    member_client.post(vote_url(tenth), {"value": "0"})
+
+    assert not Vote.objects.filter(user=member).exists()
+
+
+def test_an_unsafe_next_url_is_replaced_by_the_list(member_client, contender_list, tenth):
+    response = member_client.post(
+        vote_url(tenth), {"value": "1", "next": "https://evil.example/phish"}
+    )
+
+    assert response["Location"] == f"{list_url(contender_list)}#contender-{tenth.pk}"
+
+
+# --- With JavaScript --------------------------------------------------------------
+
+
+def test_a_script_gets_the_new_score_and_buttons(member_client, tenth):
+    response = member_client.post(vote_url(tenth), {"value": "1"}, **JSON)
+
+    assert response.status_code == 200
+    data = response.json()
+    assert (data["vote"], data["score"], data["upvotes"], data["rank"]) == (1, 1, 1, 1)
+    assert 'aria-pressed="true"' in data["html"]
+    assert f'action="{vote_url(tenth)}"' in data["html"]
+
+
+def test_a_script_gets_refusals_as_json(member_client, make_ranked_list):
+    closed = Contender.objects.get(contender_list=make_ranked_list(1, is_open=False))
+
+    response = member_client.post(vote_url(closed), {"value": "1"}, **JSON)
+
+    assert response.status_code == 409
+    assert "has closed" in response.json()["error"]
+
+
+# --- Anonymous visitors -------------------------------------------------------------
+
+
+def test_anonymous_visitors_see_buttons_that_lead_to_login(client, contender_list, tenth):
+    html = client.get(list_url(contender_list)).content.decode()
+
+    login = reverse("account_login")
+    assert f'href="{login}?next=/lists/{contender_list.slug}/%23contender-{tenth.pk}"' in html
+    assert "data-vote-form" not in html
+    assert "csrfmiddlewaretoken" not in html
+
+
+def test_an_anonymous_post_is_sent_to_login_and_back(client, contender_list, tenth):
+    response = client.post(vote_url(tenth), {"value": "1", "next": list_url(contender_list)})
+
+    assert response.status_code == 302
+    login = reverse("account_login")
+    assert response["Location"] == (
+        f"{login}?next=/lists/{contender_list.slug}/%23contender-{tenth.pk}"
+    )
+    assert not Vote.objects.exists()
+
+
+def test_an_anonymous_script_gets_401(client, tenth):
+    assert client.post(vote_url(tenth), {"value": "1"}, **JSON).status_code == 401
+
+
+# --- Bad votes change nothing ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["2", "up", "", "1.0", "1; DROP TABLE"])
+def test_a_malformed_value_gets_400_and_changes_nothing(member_client, tenth, value):
+    response = member_client.post(vote_url(tenth), {"value": value})
+
+    assert response.status_code == 400
+    assert "A vote is up, down or none." in response.content.decode()
+    assert not Vote.objects.exists()
+
+
+def test_a_closed_list_gets_a_clear_409(member_client, make_ranked_list):
+    closed = Contender.objects.get(contender_list=make_ranked_list(1, is_open=False))
+
+    response = member_client.post(vote_url(closed), {"value": "1"})
+
+    assert response.status_code == 409
+    assert "has closed" in response.content.decode()
+    assert not Vote.objects.exists()
+
+
+def test_a_pending_contender_gets_409(member_client, contender_list):
+    pending = ContenderFactory(contender_list=contender_list, status=Contender.Status.PENDING)
+
+    response = member_client.post(vote_url(pending), {"value": "1"})
+
+    assert response.status_code == 409
+    assert "waiting for a moderator" in response.content.decode()
+
+
+def test_a_missing_contender_gets_404(member_client, db):
+    response = member_client.post(reverse("comments:vote", args=[424242]), {"value": "1"})
+
+    assert response.status_code == 404
+
+
+def test_an_unverified_member_gets_403(client, tenth):
+    client.force_login(UserFactory(verified=False))
+
+    response = client.post(vote_url(tenth), {"value": "1"})
+
+    assert response.status_code == 403
+    assert "Confirm your email address" in response.content.decode()
+
+
+def test_a_vote_without_a_csrf_token_is_refused(member, tenth):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(member)
+
+    response = client.post(vote_url(tenth), {"value": "1"})
+
+    assert response.status_code == 403
+    assert "This form has expired" in response.content.decode()
+    assert not Vote.objects.exists()
+
+
+def test_votes_are_posted_never_fetched(member_client, tenth):
+    assert member_client.get(vote_url(tenth) + "?value=1").status_code == 405
+
+
+# --- Cost --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("size", [40, 120])
+def test_signed_in_list_pages_run_the_same_queries(
+    member_client, member, make_ranked_list, django_assert_num_queries, size
+):
+    """Session, user, list, contenders, the member's votes on them."""
+    contender_list = make_ranked_list(size)
+    for contender in Contender.objects.filter(contender_list=contender_list)[:5]:
+        cast_vote(user=member, contender_id=contender.pk, value=1)
+
+    with django_assert_num_queries(5):
+        member_client.get(list_url(contender_list))
+    with django_assert_num_queries(5):
+        member_client.get(list_url(contender_list) + "?page=2")
+
+
+@pytest.mark.parametrize("size", [12, 120])
+def test_a_vote_request_runs_the_same_statements(
+    member_client, make_ranked_list, assert_statements, size
+):
+    """Session and user, then the service's seven statements."""
+    contender_list = make_ranked_list(size)
+    contender = Contender.objects.get(contender_list=contender_list, rank=size // 2)
+    cast_vote(user=UserFactory(), contender_id=contender.pk, value=1)  # Today's snapshot.
+
+    with assert_statements(9):
+        member_client.post(vote_url(contender), {"value": "1"})
