@@ -350,6 +350,9 @@ class Contender(models.Model):
     previous_rank = models.PositiveIntegerField(
         null=True, blank=True, help_text="Rank at the last daily snapshot."
     )
+    comment_count = models.PositiveIntegerField(
+        default=0, help_text="Visible comments and replies."
+    )
     suggested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -363,6 +366,7 @@ class Contender(models.Model):
 
     class Meta:
         ordering = ["contender_list", "rank"]
+        permissions = [("review_contender", "Can approve or reject suggested contenders")]
         indexes = [
             # List pages and top-three teasers read contenders by rank range.
             models.Index(
@@ -413,9 +417,22 @@ class Contender(models.Model):
     def __str__(self):
         return f"{self.city.name} in {self.contender_list.title}"
 
+    def get_comments_url(self):
+        """The contender's own page: its comments. Needs the list and city loaded."""
+        return reverse(
+            "comments:contender_comments", args=[self.contender_list.slug, self.city.slug]
+        )
+
     @property
     def rank_movement(self) -> int | None:
         """Places gained (positive) or lost since the last snapshot; None if new."""
         if self.rank is None or self.previous_rank is None:
             return None
         return self.previous_rank - self.rank
+
+
+class ContenderSuggestion(Contender):
+    """Contenders members suggested, as moderators review them in admin."""
+
+    class Meta:
+        proxy = True

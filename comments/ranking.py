@@ -17,7 +17,8 @@ first (`lock_list`), so the writers of one list take turns: a vote moves its
 contender's counters with F() and shifts, in one UPDATE, only the contenders it
 overtakes or falls behind. That keeps every rank exact at a constant number of
 statements per vote. `recount_list` rebuilds everything from the Vote rows;
-`find_drift` reports where stored values differ from what a rebuild gives.
+`find_drift` reports where stored values differ from what a rebuild gives;
+both cover the stored count of visible comments too.
 """
 
 import math
@@ -31,7 +32,7 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from cities.models import Contender, ContenderList, RankingMethod
-from comments.models import RankSnapshot, Vote, VoteValue
+from comments.models import Comment, RankSnapshot, Vote, VoteValue
 
 # z of a one-sided 80% confidence bound, as Reddit's "best" sort uses: cautious
 # enough that a handful of votes cannot outrank hundreds, not so cautious that
@@ -198,7 +199,8 @@ def rerank_list(contender_list: ContenderList) -> int:
 def _tallies(contender_list: ContenderList) -> dict[int, tuple[int, int]]:
     """Up and down votes per contender of the list, counted from the Vote rows."""
     rows = (
-        Vote.objects.filter(contender__contender_list=contender_list)
+        Vote.objects.counted()
+        .filter(contender__contender_list=contender_list)
         .values("contender")
         .annotate(
             up=Count("pk", filter=Q(value=VoteValue.UP)),
@@ -225,21 +227,41 @@ class Drift:
         )
 
 
-def _count_drift(contender_list: ContenderList) -> list[Drift]:
-    tallies = _tallies(contender_list)
-    drift = []
-    stored = Contender.objects.filter(contender_list=contender_list).values_list(
-        "pk", "upvotes", "downvotes", "score", "wilson_lower"
+COUNTED_FIELDS = ("upvotes", "downvotes", "score", "wilson_lower", "comment_count")
+
+
+def _expected_counts(contender_list: ContenderList) -> dict[int, dict]:
+    """What every counted field of each contender should hold, from the rows."""
+    votes = _tallies(contender_list)
+    comments = dict(
+        Comment.objects.visible()
+        .filter(contender__contender_list=contender_list)
+        .values("contender")
+        .annotate(count=Count("pk"))
+        .values_list("contender", "count")
     )
-    for pk, *values in stored:
-        up, down = tallies.get(pk, (0, 0))
-        expected = (up, down, up - down, wilson_lower_bound(up, down))
-        for field, have, want in zip(
-            ("upvotes", "downvotes", "score", "wilson_lower"), values, expected, strict=True
-        ):
-            if have != want:
-                drift.append(Drift(pk, field, have, want))
-    return drift
+    expected = {}
+    for pk in Contender.objects.filter(contender_list=contender_list).values_list("pk", flat=True):
+        up, down = votes.get(pk, (0, 0))
+        expected[pk] = {
+            "upvotes": up,
+            "downvotes": down,
+            "score": up - down,
+            "wilson_lower": wilson_lower_bound(up, down),
+            "comment_count": comments.get(pk, 0),
+        }
+    return expected
+
+
+def _count_drift(contender_list: ContenderList) -> list[Drift]:
+    expected = _expected_counts(contender_list)
+    stored = Contender.objects.filter(contender_list=contender_list).values("pk", *COUNTED_FIELDS)
+    return [
+        Drift(row["pk"], field, row[field], expected[row["pk"]][field])
+        for row in stored
+        for field in COUNTED_FIELDS
+        if row[field] != expected[row["pk"]][field]
+    ]
 
 
 def find_drift(contender_list: ContenderList) -> list[Drift]:
@@ -257,18 +279,8 @@ def recount_list(contender_list: ContenderList) -> int:
     contender_list = lock_list(pk=contender_list.pk)
     drifted = {d.contender_id for d in _count_drift(contender_list)}
     if drifted:
-        tallies = _tallies(contender_list)
-        fixed = []
-        for pk in drifted:
-            up, down = tallies.get(pk, (0, 0))
-            fixed.append(
-                Contender(
-                    pk=pk,
-                    upvotes=up,
-                    downvotes=down,
-                    score=up - down,
-                    wilson_lower=wilson_lower_bound(up, down),
-                )
-            )
-        Contender.objects.bulk_update(fixed, ["upvotes", "downvotes", "score", "wilson_lower"])
+        expected = _expected_counts(contender_list)
+        Contender.objects.bulk_update(
+            [Contender(pk=pk, **expected[pk]) for pk in drifted], COUNTED_FIELDS
+        )
     return len(drifted) + rerank_list(contender_list)

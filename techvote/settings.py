@@ -6,6 +6,7 @@ sets DEBUG=1 for local development; the README lists every variable.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -138,12 +139,24 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ------------------------------------------------------------------
 
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "techvote",
+# Each process has its own in-memory cache unless REDIS_URL names a Redis
+# server (redis://host:6379/0). With several gunicorn workers, set it: rate
+# limits (ours and allauth's) hold across processes only in a shared cache.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+        }
     }
-}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "techvote",
+        }
+    }
 
 # --- Internationalisation ----------------------------------------------------
 
@@ -273,3 +286,19 @@ LOGGING = {
 
 # Contenders shown per "Load more" page, after the Top Ten.
 CONTENDERS_PER_PAGE = 25
+
+# How long after posting an author may still edit a comment.
+COMMENT_EDIT_WINDOW = timedelta(minutes=15)
+
+# Per member and action: at most this many a minute and a day. Accounts
+# younger than NEW_ACCOUNT_AGE get the tighter "new" limits: a throwaway
+# account is cheap, an established one is not.
+NEW_ACCOUNT_AGE = timedelta(days=1)
+RATE_LIMITS = {
+    "vote": {"established": {"minute": 30, "day": 1000}, "new": {"minute": 15, "day": 200}},
+    "thumb": {"established": {"minute": 30, "day": 1000}, "new": {"minute": 15, "day": 200}},
+    "comment": {"established": {"minute": 5, "day": 100}, "new": {"minute": 2, "day": 10}},
+    "reply": {"established": {"minute": 10, "day": 200}, "new": {"minute": 3, "day": 20}},
+    "report": {"established": {"minute": 5, "day": 50}, "new": {"minute": 2, "day": 10}},
+    "suggest": {"established": {"minute": 3, "day": 20}, "new": {"minute": 1, "day": 3}},
+}
