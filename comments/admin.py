@@ -1,10 +1,73 @@
-from django.contrib import admin
+"""Admin for moderators: queues to work through, and actions that go through the
+moderation services (each logged). Rows here are never edited by hand or deleted."""
 
-from comments.models import RankSnapshot, Vote
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q
+from django.template.response import TemplateResponse
+from django.utils.text import Truncator
+
+from comments import moderation
+from comments.models import (
+    Comment,
+    CommentRevision,
+    Member,
+    ModerationLogEntry,
+    RankSnapshot,
+    Report,
+    ReportedComment,
+    Suspension,
+    Vote,
+)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text="Shown on the public moderation log.",
+    )
+
+    def __init__(self, *args, required=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = required
+
+
+def act_with_reason(modeladmin, request, queryset, *, service, target, title, required=True):
+    """Run a moderation service on each selected row, after asking for the reason.
+
+    The first post (from the changelist) shows a form; the second applies it.
+    """
+    form = ReasonForm(request.POST if "apply" in request.POST else None, required=required)
+    if form.is_valid():
+        reason = form.cleaned_data["reason"]
+        changed = sum(
+            1
+            for obj in queryset
+            if service(moderator=request.user, reason=reason, **{target: obj})
+        )
+        unchanged = queryset.count() - changed
+        modeladmin.message_user(
+            request,
+            f"{title}: {changed} done" + (f", {unchanged} already so" if unchanged else "") + ".",
+            messages.SUCCESS if changed else messages.WARNING,
+        )
+        return None
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": title,
+        "objects": queryset,
+        "form": form,
+        "action": request.POST["action"],
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        "opts": modeladmin.model._meta,
+    }
+    return TemplateResponse(request, "admin/moderation_reason.html", context)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows that only the services write: visible to moderators, never edited by hand."""
+    """Rows that only the services write: visible, never edited by hand or deleted."""
 
     def has_add_permission(self, request):
         return False
@@ -16,10 +79,257 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class CommentModerationMixin:
+    """Hide and restore, for every admin that lists comments."""
+
+    actions = ["hide", "restore"]
+
+    def has_hide_permission(self, request):
+        return request.user.has_perm("comments.hide_comment")
+
+    def has_resolve_permission(self, request):
+        return request.user.has_perm("comments.resolve_report")
+
+    @admin.action(permissions=["hide"], description="Hide selected comments")
+    def hide(self, request, queryset):
+        return act_with_reason(
+            self,
+            request,
+            queryset,
+            service=moderation.hide_comment,
+            target="comment",
+            title="Hide comments",
+        )
+
+    @admin.action(permissions=["hide"], description="Restore selected hidden comments")
+    def restore(self, request, queryset):
+        return act_with_reason(
+            self,
+            request,
+            queryset,
+            service=moderation.restore_comment,
+            target="comment",
+            title="Restore comments",
+        )
+
+    @admin.action(permissions=["resolve"], description="Dismiss the reports on selected comments")
+    def dismiss(self, request, queryset):
+        return act_with_reason(
+            self,
+            request,
+            queryset,
+            service=moderation.dismiss_reports,
+            target="comment",
+            title="Dismiss reports",
+            required=False,
+        )
+
+    @admin.display(description="comment")
+    def excerpt(self, obj):
+        return Truncator(obj.body).chars(80)
+
+    @admin.display(description="status")
+    def status(self, obj):
+        if obj.hidden_at:
+            return "hidden"
+        if obj.deleted_at:
+            return "deleted by author"
+        return "visible"
+
+
+class VisibilityFilter(admin.SimpleListFilter):
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [("visible", "Visible"), ("hidden", "Hidden"), ("deleted", "Deleted by author")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "visible":
+            return queryset.visible()
+        if self.value() == "hidden":
+            return queryset.filter(hidden_at__isnull=False)
+        if self.value() == "deleted":
+            return queryset.filter(deleted_at__isnull=False)
+        return queryset
+
+
+class RevisionInline(admin.TabularInline):
+    model = CommentRevision
+    extra = 0
+    can_delete = False
+    readonly_fields = ["written_at", "body"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ReportInline(RevisionInline):
+    model = Report
+    fk_name = "comment"
+    readonly_fields = ["reporter", "reason", "details", "created_at", "resolution", "resolved_by"]
+
+
+@admin.register(Comment)
+class CommentAdmin(CommentModerationMixin, ReadOnlyAdmin):
+    list_display = ["excerpt", "author", "contender", "status", "score", "created_at"]
+    list_filter = [VisibilityFilter, "contender__contender_list"]
+    search_fields = ["body", "author__username", "contender__city__name"]
+    list_select_related = ["author", "contender__city", "contender__contender_list"]
+    date_hierarchy = "created_at"
+    inlines = [ReportInline, RevisionInline]
+
+
+@admin.register(ReportedComment)
+class ReportedCommentAdmin(CommentModerationMixin, ReadOnlyAdmin):
+    """The queue: comments with open reports, most recently reported first."""
+
+    actions = ["hide", "dismiss", "restore"]
+    list_display = ["excerpt", "author", "contender", "open_reports", "reasons", "last_reported"]
+    list_filter = ["contender__contender_list"]
+    search_fields = ["body", "author__username"]
+    list_select_related = ["author", "contender__city", "contender__contender_list"]
+    inlines = [ReportInline, RevisionInline]
+
+    def get_queryset(self, request):
+        is_open = Q(reports__resolved_at__isnull=True)
+        return (
+            super()
+            .get_queryset(request)
+            .filter(Exists(Report.objects.open().filter(comment=OuterRef("pk"))))
+            .annotate(
+                open_report_count=Count("reports", filter=is_open),
+                last_report_at=Max("reports__created_at", filter=is_open),
+            )
+            .prefetch_related(
+                Prefetch(
+                    "reports",
+                    Report.objects.open().order_by("created_at"),
+                    to_attr="open_report_list",
+                )
+            )
+            .order_by("-last_report_at")
+        )
+
+    @admin.display(description="open reports", ordering="open_report_count")
+    def open_reports(self, obj):
+        return obj.open_report_count
+
+    @admin.display(description="reasons")
+    def reasons(self, obj):
+        counts = {}
+        for report in obj.open_report_list:
+            label = report.get_reason_display()
+            counts[label] = counts.get(label, 0) + 1
+        return ", ".join(f"{label} ({count})" for label, count in counts.items())
+
+    @admin.display(description="last reported", ordering="last_report_at")
+    def last_reported(self, obj):
+        return obj.last_report_at
+
+
+@admin.register(Report)
+class ReportAdmin(ReadOnlyAdmin):
+    list_display = ["comment", "reporter", "reason", "created_at", "resolution", "resolved_by"]
+    list_filter = ["reason", "resolution"]
+    search_fields = ["reporter__username", "comment__body"]
+    list_select_related = ["comment", "reporter", "resolved_by"]
+
+
+class SuspendedFilter(admin.SimpleListFilter):
+    title = "suspended"
+    parameter_name = "suspended"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Suspended"), ("no", "Not suspended")]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(is_suspended=self.value() == "yes")
+        return queryset
+
+
+@admin.register(Member)
+class MemberAdmin(ReadOnlyAdmin):
+    list_display = ["username", "email", "date_joined", "is_suspended", "is_staff"]
+    list_filter = [SuspendedFilter, "is_staff"]
+    search_fields = ["username", "email"]
+    ordering = ["-date_joined"]
+    fields = ["username", "email", "date_joined", "last_login", "is_staff", "is_active"]
+    actions = ["suspend", "unsuspend", "void"]
+
+    def get_queryset(self, request):
+        active = Suspension.objects.filter(user=OuterRef("pk"), lifted_at__isnull=True)
+        return super().get_queryset(request).annotate(is_suspended=Exists(active))
+
+    @admin.display(boolean=True, description="suspended", ordering="is_suspended")
+    def is_suspended(self, obj):
+        return obj.is_suspended
+
+    def has_suspend_permission(self, request):
+        return request.user.has_perm("comments.suspend_user")
+
+    def has_void_permission(self, request):
+        return request.user.has_perm("comments.void_vote")
+
+    @admin.action(permissions=["suspend"], description="Suspend selected members")
+    def suspend(self, request, queryset):
+        return act_with_reason(
+            self,
+            request,
+            queryset,
+            service=moderation.suspend_user,
+            target="member",
+            title="Suspend members",
+        )
+
+    @admin.action(permissions=["suspend"], description="Lift the suspension of selected members")
+    def unsuspend(self, request, queryset):
+        return act_with_reason(
+            self,
+            request,
+            queryset,
+            service=moderation.unsuspend_user,
+            target="member",
+            title="Lift suspensions",
+        )
+
+    @admin.action(permissions=["void"], description="Void every vote of selected members")
+    def void(self, request, queryset):
+        return act_with_reason(
+            self,
+            request,
+            queryset,
+            service=moderation.void_votes,
+            target="member",
+            title="Void votes",
+        )
+
+
+@admin.register(Suspension)
+class SuspensionAdmin(ReadOnlyAdmin):
+    list_display = ["user", "reason", "suspended_by", "created_at", "lifted_at", "lifted_by"]
+    list_filter = ["lifted_at"]
+    search_fields = ["user__username", "reason"]
+    list_select_related = ["user", "suspended_by", "lifted_by"]
+
+
+@admin.register(ModerationLogEntry)
+class ModerationLogEntryAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "moderator", "action", "subject", "reason"]
+    list_filter = ["action", "moderator"]
+    search_fields = ["subject", "reason", "moderator__username"]
+    list_select_related = ["moderator"]
+    date_hierarchy = "created_at"
+
+
 @admin.register(Vote)
 class VoteAdmin(ReadOnlyAdmin):
-    list_display = ["user", "contender", "value", "updated_at"]
-    list_filter = ["value", "contender__contender_list"]
+    list_display = ["user", "contender", "value", "updated_at", "voided_at"]
+    list_filter = ["value", "voided_at", "contender__contender_list"]
     search_fields = ["user__username", "contender__city__name"]
     list_select_related = ["user", "contender__city", "contender__contender_list"]
     date_hierarchy = "updated_at"

@@ -3,6 +3,10 @@ from django.urls import include, path
 
 from cities import views as city_views
 
+admin.site.site_header = "TechVote moderation"
+admin.site.site_title = "TechVote admin"
+admin.site.index_title = "Moderation and content"
+
 urlpatterns = [
     path("", include("cities.urls")),
     path("", include("comments.urls")),

@@ -1,0 +1,227 @@
+"""What moderators do, each action with its entry in the public moderation log.
+
+Admin actions call these functions; each checks the moderator's permission,
+changes nothing that is already as asked (and then logs nothing), and writes
+the change and its log entry in one transaction. Nothing is ever deleted.
+"""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser, Group
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from cities.models import Contender
+from comments.models import (
+    Comment,
+    ModerationAction,
+    ModerationLogEntry,
+    Report,
+    ReportResolution,
+    Suspension,
+    Vote,
+)
+from comments.ranking import lock_list, recount_list, rerank_list
+
+MODERATORS_GROUP = "Moderators"
+
+
+def _require(moderator: AbstractBaseUser, permission: str) -> None:
+    if not moderator.has_perm(permission):
+        raise PermissionDenied(f"Moderators need the {permission!r} permission for this.")
+
+
+def _log(moderator, action: str, subject: str, reason: str, **targets) -> ModerationLogEntry:
+    return ModerationLogEntry.objects.create(
+        moderator=moderator, action=action, subject=subject[:300], reason=reason, **targets
+    )
+
+
+def describe_comment(comment: Comment) -> str:
+    """How the log names a comment, without repeating what it said."""
+    contender = comment.contender
+    kind = "reply" if comment.parent_id else "comment"
+    return (
+        f"{kind} by {comment.author.username} on {contender.city.name} "
+        f"in “{contender.contender_list.title}”"
+    )
+
+
+def describe_contender(contender: Contender) -> str:
+    return f"{contender.city.name} in “{contender.contender_list.title}”"
+
+
+def _locked_comment(comment: Comment) -> Comment:
+    return (
+        Comment.objects.select_for_update(of=("self",))
+        .select_related("author", "contender__city", "contender__contender_list")
+        .get(pk=comment.pk)
+    )
+
+
+def _resolve_open_reports(comment: Comment, moderator, resolution: str) -> int:
+    return (
+        Report.objects.open()
+        .filter(comment=comment)
+        .update(resolved_at=timezone.now(), resolved_by=moderator, resolution=resolution)
+    )
+
+
+@transaction.atomic
+def hide_comment(*, moderator, comment: Comment, reason: str) -> bool:
+    """Hide a comment from everyone, resolving its open reports. False if already hidden."""
+    _require(moderator, "comments.hide_comment")
+    comment = _locked_comment(comment)
+    if comment.hidden_at is not None:
+        return False
+    was_visible = comment.is_visible
+    comment.hidden_at, comment.hidden_reason = timezone.now(), reason
+    comment.save(update_fields=["hidden_at", "hidden_reason"])
+    if was_visible:
+        Contender.objects.filter(pk=comment.contender_id).update(
+            comment_count=F("comment_count") - 1
+        )
+    _resolve_open_reports(comment, moderator, ReportResolution.HIDDEN)
+    _log(
+        moderator,
+        ModerationAction.HIDE_COMMENT,
+        describe_comment(comment),
+        reason,
+        comment=comment,
+    )
+    return True
+
+
+@transaction.atomic
+def restore_comment(*, moderator, comment: Comment, reason: str) -> bool:
+    """Show a hidden comment again. False if it was not hidden."""
+    _require(moderator, "comments.hide_comment")
+    comment = _locked_comment(comment)
+    if comment.hidden_at is None:
+        return False
+    comment.hidden_at, comment.hidden_reason = None, ""
+    comment.save(update_fields=["hidden_at", "hidden_reason"])
+    if comment.is_visible:
+        Contender.objects.filter(pk=comment.contender_id).update(
+            comment_count=F("comment_count") + 1
+        )
+    _log(
+        moderator,
+        ModerationAction.RESTORE_COMMENT,
+        describe_comment(comment),
+        reason,
+        comment=comment,
+    )
+    return True
+
+
+@transaction.atomic
+def dismiss_reports(*, moderator, comment: Comment, reason: str = "") -> bool:
+    """Close a comment's open reports, leaving it up. False if none were open."""
+    _require(moderator, "comments.resolve_report")
+    comment = _locked_comment(comment)
+    if not _resolve_open_reports(comment, moderator, ReportResolution.DISMISSED):
+        return False
+    _log(
+        moderator,
+        ModerationAction.DISMISS_REPORTS,
+        describe_comment(comment),
+        reason,
+        comment=comment,
+    )
+    return True
+
+
+def _set_contender_status(moderator, contender: Contender, status: str, action: str, reason):
+    _require(moderator, "cities.review_contender")
+    contender = (
+        Contender.objects.select_related("city", "contender_list")
+        .select_for_update(of=("self",))
+        .get(pk=contender.pk)
+    )
+    if contender.status == status:
+        return False
+    Contender.objects.filter(pk=contender.pk).update(status=status, rank=None)
+    rerank_list(contender.contender_list)
+    _log(moderator, action, describe_contender(contender), reason, contender=contender)
+    return True
+
+
+@transaction.atomic
+def approve_contender(*, moderator, contender: Contender, reason: str = "") -> bool:
+    """Let a suggested city into the ranking, after the contenders with its score."""
+    return _set_contender_status(
+        moderator, contender, Contender.Status.APPROVED, ModerationAction.APPROVE_CONTENDER, reason
+    )
+
+
+@transaction.atomic
+def reject_contender(*, moderator, contender: Contender, reason: str) -> bool:
+    """Keep a city out of the list (it stays on record, unranked)."""
+    return _set_contender_status(
+        moderator, contender, Contender.Status.REJECTED, ModerationAction.REJECT_CONTENDER, reason
+    )
+
+
+@transaction.atomic
+def suspend_user(*, moderator, member: AbstractBaseUser, reason: str) -> bool:
+    """Stop a member voting, commenting and reporting; they can still read. False if
+    already suspended."""
+    _require(moderator, "comments.suspend_user")
+    if member.pk == moderator.pk:
+        raise PermissionDenied("Moderators cannot suspend themselves.")
+    get_user_model().objects.select_for_update().get(pk=member.pk)
+    if Suspension.objects.filter(user=member, lifted_at__isnull=True).exists():
+        return False
+    Suspension.objects.create(user=member, reason=reason, suspended_by=moderator)
+    _log(moderator, ModerationAction.SUSPEND_USER, member.username, reason, member=member)
+    return True
+
+
+@transaction.atomic
+def unsuspend_user(*, moderator, member: AbstractBaseUser, reason: str) -> bool:
+    """Lift a member's suspension. False if they were not suspended."""
+    _require(moderator, "comments.suspend_user")
+    lifted = Suspension.objects.filter(user=member, lifted_at__isnull=True).update(
+        lifted_at=timezone.now(), lifted_by=moderator
+    )
+    if not lifted:
+        return False
+    _log(moderator, ModerationAction.UNSUSPEND_USER, member.username, reason, member=member)
+    return True
+
+
+@transaction.atomic
+def void_votes(*, moderator, member: AbstractBaseUser, reason: str) -> int:
+    """Stop every vote of a member from counting, and rebuild the lists they voted in.
+
+    The Vote rows stay, marked voided. Returns how many votes were voided.
+    """
+    _require(moderator, "comments.void_vote")
+    counted = Vote.objects.counted().filter(user=member)
+    list_ids = sorted(set(counted.values_list("contender__contender_list", flat=True)))
+    voided = 0
+    for list_id in list_ids:  # Ascending ids: a fixed lock order, so no deadlock.
+        contender_list = lock_list(pk=list_id)
+        in_list = counted.filter(contender__contender_list=contender_list)
+        voided += in_list.update(voided_at=timezone.now())
+        recount_list(contender_list)
+    if not voided:
+        return 0
+    _log(
+        moderator,
+        ModerationAction.VOID_VOTES,
+        f"{voided} votes by {member.username}",
+        reason,
+        member=member,
+    )
+    return voided
+
+
+@transaction.atomic
+def make_moderator(user: AbstractBaseUser) -> None:
+    """Give a member the Moderators group and access to the admin site (not superuser)."""
+    user.groups.add(Group.objects.get(name=MODERATORS_GROUP))
+    type(user).objects.filter(pk=user.pk).update(is_staff=True)
+    user.is_staff = True
