@@ -9,7 +9,8 @@ from django.views.decorators.http import require_safe
 
 from cities.forms import SearchForm
 from cities.models import City, Contender, ContenderList
-from comments.models import Vote
+from comments.models import Comment, Vote
+from comments.threads import read_thread_form, thread_page
 
 TOP_TEN = 10
 HOME_TEASER_SIZE = 3
@@ -81,8 +82,11 @@ def list_detail(request, slug):
     page = _contender_page(contender_list, terms, form.cleaned_data.get("page") or 1)
     shown = page.top_ten + page.contenders
     your_votes = Vote.objects.values_by_contender(request.user, [c.pk for c in shown])
+    top_comments = Comment.objects.top_of(page.top_ten)
     for contender in shown:
+        contender.contender_list = contender_list
         contender.your_vote = your_votes.get(contender.pk, 0)
+        contender.top_comment = top_comments.get(contender.pk)
     context = {"contender_list": contender_list, "form": form, "terms": terms, "page": page}
     return render(request, "cities/list_detail.html", context, status=400 if form.errors else 200)
 
@@ -96,7 +100,15 @@ def city_detail(request, slug):
         .select_related("contender_list")
         .order_by("contender_list__position", "contender_list__title")
     )
-    return render(request, "cities/city_detail.html", {"city": city, "standings": standings})
+    sort, number = read_thread_form(request)
+    threads = thread_page(
+        request,
+        Comment.objects.filter(contender__city=city, contender__status=Contender.Status.APPROVED),
+        sort=sort,
+        number=number,
+    )
+    context = {"city": city, "standings": standings, "threads": threads, "sort": sort}
+    return render(request, "cities/city_detail.html", context)
 
 
 @require_safe

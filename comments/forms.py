@@ -1,16 +1,72 @@
 from django import forms
 
-from comments.services import VOTE_CHOICES
+from cities.models import City
+from comments.exceptions import ActionRefused
+from comments.models import COMMENT_MAX_LENGTH, CommentSort, ReportReason
+from comments.services import VOTE_CHOICES, clean_comment_body
+
+VOTE_ERROR = "A vote is up, down or none."
 
 
 class VoteForm(forms.Form):
-    """The vote a button posts: 1 (up), -1 (down) or 0 (take it back)."""
+    """The vote a button posts: 1 (up), -1 (down) or 0 (take it back). Thumbs use it too."""
 
     value = forms.TypedChoiceField(
         choices=[(value, label) for value, label in VOTE_CHOICES.items()],
         coerce=int,
-        error_messages={
-            "invalid_choice": "A vote is up, down or none.",
-            "required": "A vote is up, down or none.",
-        },
+        error_messages={"invalid_choice": VOTE_ERROR, "required": VOTE_ERROR},
     )
+
+
+class CommentForm(forms.Form):
+    """A comment or a reply; the length rules are the service's, checked here first."""
+
+    body = forms.CharField(
+        label="Your comment",
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": COMMENT_MAX_LENGTH}),
+        help_text="Plain text. Links become clickable; a blank line starts a new paragraph.",
+        error_messages={"required": "Write something first."},
+    )
+
+    def clean_body(self):
+        try:
+            return clean_comment_body(self.cleaned_data["body"])
+        except ActionRefused as refusal:
+            raise forms.ValidationError(refusal.message) from None
+
+
+class ReportForm(forms.Form):
+    reason = forms.ChoiceField(
+        label="What is wrong with this comment?",
+        choices=ReportReason.choices,
+        widget=forms.RadioSelect,
+    )
+    details = forms.CharField(
+        label="Anything the moderators should know (optional)",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class SuggestForm(forms.Form):
+    city = forms.ModelChoiceField(
+        label="City", queryset=City.objects.none(), empty_label="Choose a city"
+    )
+
+    def __init__(self, *args, contender_list, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["city"].queryset = City.objects.exclude(
+            contenders__contender_list=contender_list
+        ).order_by("name")
+        self.fields["city"].error_messages["invalid_choice"] = (
+            "Choose one of the cities in the list; it may already stand in this list."
+        )
+
+
+class ThreadForm(forms.Form):
+    """How to show a page of comments: ?sort=top|new&page=N."""
+
+    sort = forms.ChoiceField(choices=CommentSort.choices, required=False)
+    page = forms.IntegerField(min_value=1, max_value=100_000, required=False)

@@ -6,5 +6,23 @@ app_name = "comments"
 
 urlpatterns = [
     path("contenders/<int:contender_id>/vote/", views.vote, name="vote"),
+    path("lists/<slug:slug>/suggest/", views.suggest, name="suggest"),
+    path(
+        "lists/<slug:list_slug>/<slug:city_slug>/",
+        views.contender_comments,
+        name="contender_comments",
+    ),
+    path(
+        "lists/<slug:list_slug>/<slug:city_slug>/comments/",
+        views.comment_create,
+        name="comment_create",
+    ),
+    path("comments/<int:comment_id>/", views.comment_permalink, name="comment"),
+    path("comments/<int:comment_id>/reply/", views.comment_reply, name="comment_reply"),
+    path("comments/<int:comment_id>/edit/", views.comment_edit, name="comment_edit"),
+    path("comments/<int:comment_id>/delete/", views.comment_delete, name="comment_delete"),
+    path("comments/<int:comment_id>/thumb/", views.comment_thumb, name="comment_thumb"),
+    path("comments/<int:comment_id>/report/", views.comment_report, name="comment_report"),
     path("users/<str:username>/", views.user_profile, name="user_profile"),
+    path("moderation/", views.moderation_log, name="moderation_log"),
 ]

@@ -1,6 +1,6 @@
 // TechVote progressive enhancement. Every control works without this file;
-// with it, "Load more" appends contenders in place and votes update the score
-// and the buttons without reloading the page.
+// with it, "Load more" appends contenders in place, and votes and comment
+// thumbs update the score and the buttons without reloading the page.
 "use strict";
 
 (function () {
@@ -58,26 +58,28 @@
     status.textContent = message;
   }
 
-  function showVoteError(widget, message) {
-    let error = widget.parentElement.querySelector(".vote__error");
+  function showError(widget, message) {
+    let error = widget.parentElement.querySelector(".inplace-error");
     if (!error) {
       error = document.createElement("p");
-      error.className = "vote__error";
+      error.className = "inplace-error";
       error.setAttribute("role", "alert");
       widget.after(error);
     }
     error.textContent = message;
   }
 
-  async function vote(event) {
-    const form = event.target.closest("form[data-vote-form]");
+  // Vote and thumb forms: post in the background, then swap in the fresh
+  // widget the server rendered, keeping focus on the same button.
+  async function submitInPlace(event) {
+    const form = event.target.closest("form[data-inplace]");
     if (!form) {
       return;
     }
     event.preventDefault();
     const button = event.submitter;
-    const widget = form.closest(".vote");
-    const which = button ? button.dataset.vote : null;
+    const widget = form.closest("[data-inplace-root]");
+    const key = button ? button.dataset.inplaceKey : null;
     let response;
     let data;
     try {
@@ -89,14 +91,14 @@
       });
       data = await response.json();
     } catch (error) {
-      showVoteError(widget, "Your vote could not be sent. Reload the page and try again.");
+      showError(widget, "That did not go through. Reload the page and try again.");
       return;
     }
     if (!response.ok) {
-      showVoteError(widget, data.error);
+      showError(widget, data.error);
       return;
     }
-    const stale = widget.parentElement.querySelector(".vote__error");
+    const stale = widget.parentElement.querySelector(".inplace-error");
     if (stale) {
       stale.remove();
     }
@@ -104,14 +106,15 @@
     holder.innerHTML = data.html;
     const replacement = holder.firstElementChild;
     widget.replaceWith(replacement);
-    const again = which ? replacement.querySelector(`[data-vote="${which}"]`) : null;
+    const again = key ? replacement.querySelector(`[data-inplace-key="${key}"]`) : null;
     if (again) {
       again.focus();
     }
-    const verdict = { 1: "Voted up", "-1": "Voted down", 0: "Vote taken back" }[data.vote];
+    const value = "vote" in data ? data.vote : data.value;
+    const verdict = { 1: "Up", "-1": "Down", 0: "Taken back" }[value];
     announce(`${verdict}. Score ${data.score}.`);
   }
 
   document.addEventListener("click", loadMore);
-  document.addEventListener("submit", vote);
+  document.addEventListener("submit", submitInPlace);
 })();

@@ -1,0 +1,75 @@
+"""Reading comment threads for a page: top-level comments, their replies, the reader's thumbs."""
+
+from django.conf import settings
+from django.core.paginator import InvalidPage, Paginator
+from django.http import Http404
+from django.utils import timezone
+
+from comments.forms import ThreadForm
+from comments.models import Comment, CommentSort, CommentVote
+
+THREADS_PER_PAGE = 20
+
+
+def comment_location(comment: Comment) -> str:
+    """Where a comment shows: newest-first page of its thread, with its anchor."""
+    root = comment.parent if comment.parent_id else comment
+    newer = (
+        Comment.objects.filter(contender_id=comment.contender_id)
+        .threads()
+        .filter(created_at__gt=root.created_at)
+        .count()
+    )
+    page = newer // THREADS_PER_PAGE + 1
+    query = f"?sort={CommentSort.NEWEST}" + (f"&page={page}" if page > 1 else "")
+    return f"{comment.contender.get_comments_url()}{query}#comment-{comment.pk}"
+
+
+def read_thread_form(request) -> tuple[str, int]:
+    """The sort and page asked for in ?sort=&page=; anything malformed is a missing page."""
+    form = ThreadForm(request.GET)
+    if not form.is_valid():
+        raise Http404("No such page of comments.")
+    return form.cleaned_data["sort"] or CommentSort.TOP, form.cleaned_data["page"] or 1
+
+
+def thread_page(request, threads, *, sort: str, number: int, contender=None):
+    """One page of threads: top-level comments, each with its replies and the reader's
+    thumbs, in a fixed number of queries.
+
+    `contender` is the page's contender when all threads are about it; without
+    one, each thread's contender, list and city come with it.
+    """
+    if contender is None:
+        threads = threads.select_related("contender__city", "contender__contender_list")
+    threads = threads.threads().sorted_by(sort).select_related("author")
+    try:
+        page = Paginator(threads, THREADS_PER_PAGE).page(number)
+    except InvalidPage:
+        raise Http404("No such page of comments.") from None
+    roots = list(page.object_list)
+    replies = {}
+    if roots:
+        if contender is not None:
+            for root in roots:
+                root.contender = contender
+        contender_of = {root.pk: root.contender for root in roots}
+        visible_replies = Comment.objects.visible().filter(parent__in=roots)
+        for reply in visible_replies.select_related("author").order_by("created_at", "pk"):
+            reply.contender = contender_of[reply.parent_id]  # The same contender as its root.
+            replies.setdefault(reply.parent_id, []).append(reply)
+    shown = roots + [reply for thread in replies.values() for reply in thread]
+    thumbs = {}
+    if request.user.is_authenticated and shown:
+        mine = CommentVote.objects.filter(user=request.user, comment__in=shown)
+        thumbs = dict(mine.values_list("comment_id", "value"))
+    edit_until = timezone.now() - settings.COMMENT_EDIT_WINDOW
+    for comment in shown:
+        comment.thread_replies = replies.get(comment.pk, [])
+        comment.your_thumb = thumbs.get(comment.pk, 0)
+        comment.is_own = comment.author_id == request.user.pk
+        comment.can_edit = (
+            comment.is_own and comment.is_visible and comment.created_at > edit_until
+        )
+    page.object_list = roots
+    return page
