@@ -5,12 +5,14 @@ and written only when it is missing or differs, so loading twice changes
 nothing. Rows a moderator added are left alone; nothing is deleted.
 
 Demo voters (accounts nobody can log in to) vote on every list so that the
-rankings come from votes, in the order the list file gives.
+rankings come from votes, in the order the list file gives, and hold the demo
+conversation in comments.toml.
 """
 
 import tomllib
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,6 +20,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils import timezone
 
 from cities.models import (
     City,
@@ -29,7 +32,7 @@ from cities.models import (
     Sector,
     Source,
 )
-from comments.models import Vote, VoteValue
+from comments.models import Comment, CommentVote, Vote, VoteValue
 from comments.ranking import recount_list
 
 User = get_user_model()
@@ -200,7 +203,7 @@ def demo_tally(position: int) -> tuple[int, int]:
 
 
 def _load_demo_votes(report: LoadReport, contender_list: ContenderList, slugs: list, voters):
-    """Votes that give each contender its demo tally, then counts and ranks from them."""
+    """Votes that give each contender its demo tally, then counts and ranks from the rows."""
     contenders = {
         c.city.slug: c
         for c in contender_list.contenders.select_related("city").filter(city__slug__in=slugs)
@@ -223,6 +226,63 @@ def _load_demo_votes(report: LoadReport, contender_list: ContenderList, slugs: l
             report.record("Demo votes", "created")
     Vote.objects.bulk_create(new_votes)
     recount_list(contender_list)
+
+
+def _load_thumbs(comment: Comment, likes: int, dislikes: int, voters) -> None:
+    """Thumbs from demo voters other than the author, and the counters from them."""
+    others = [voter for voter in voters if voter.pk != comment.author_id]
+    start = comment.pk * 5 % len(others)
+    chosen = [others[(start + offset) % len(others)] for offset in range(likes + dislikes)]
+    CommentVote.objects.bulk_create(
+        CommentVote(
+            user=voter, comment=comment, value=VoteValue.UP if i < likes else VoteValue.DOWN
+        )
+        for i, voter in enumerate(chosen)
+    )
+    Comment.objects.filter(pk=comment.pk).update(
+        upvotes=likes, downvotes=dislikes, score=likes - dislikes
+    )
+
+
+def _load_demo_comments(report: LoadReport, voters) -> None:
+    """The demo conversation: comments, replies and thumbs, spread over the past weeks."""
+    by_name = {voter.username: voter for voter in voters}
+    contenders = {
+        (c.contender_list.slug, c.city.slug): c
+        for c in Contender.objects.select_related("contender_list", "city")
+    }
+    now = timezone.now()
+    for number, item in enumerate(_read("comments.toml")["comment"]):
+        contender = contenders.get((item["list"], item["city"]))
+        if contender is None:
+            raise DemoDataError(f"comment {number}: {item['city']} is not in {item['list']}")
+        # Older comments first in the file, a few hours apart; replies follow them.
+        posted = now - timedelta(hours=(140 - number) * 2.5)
+        root = _load_comment(report, contender, item, by_name, voters, posted, parent=None)
+        for offset, reply in enumerate(item.get("reply", []), start=1):
+            _load_comment(
+                report,
+                contender,
+                reply,
+                by_name,
+                voters,
+                posted + timedelta(hours=offset * 3),
+                root,
+            )
+
+
+def _load_comment(report, contender, item, by_name, voters, posted, parent):
+    author = by_name[item["author"]]
+    body = item["body"].strip()
+    comment = Comment.objects.filter(contender=contender, author=author, body=body).first()
+    if comment is not None:
+        report.record("Demo comments", "unchanged")
+        return comment
+    comment = Comment.objects.create(contender=contender, author=author, body=body, parent=parent)
+    Comment.objects.filter(pk=comment.pk).update(created_at=posted)
+    _load_thumbs(comment, item["likes"], item["dislikes"], voters)
+    report.record("Demo comments", "created")
+    return comment
 
 
 @transaction.atomic
@@ -253,7 +313,8 @@ def load_demo_data() -> LoadReport:
         except ValidationError as error:
             raise DemoDataError(f"{path.name}: {error}") from error
     voters = _demo_voters(report)
-    for data in _read("lists.toml")["list"]:
-        contender_list = _load_list(report, data, cities)
+    lists = [(data, _load_list(report, data, cities)) for data in _read("lists.toml")["list"]]
+    _load_demo_comments(report, voters)
+    for data, contender_list in lists:
         _load_demo_votes(report, contender_list, data["contenders"], voters)
     return report
