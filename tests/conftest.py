@@ -83,3 +83,12 @@ def empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def relaxed_rate_limits(settings):
+    """Limits no test reaches, for tests that act many times as one member."""
+    generous = {"minute": 10_000, "day": 100_000}
+    settings.RATE_LIMITS = {
+        action: {"established": generous, "new": generous} for action in settings.RATE_LIMITS
+    }

@@ -1,10 +1,12 @@
 """Factories for every model the tests create; one place, so tests stay short."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import factory
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from django.utils.text import slugify
 from factory.django import DjangoModelFactory
 
@@ -96,7 +98,11 @@ PASSWORD = "correct horse battery staple"
 
 
 class UserFactory(DjangoModelFactory):
-    """A member who can log in with PASSWORD; verified unless `verified=False`."""
+    """An established member (joined a month ago) who logs in with PASSWORD.
+
+    Verified unless `verified=False`; pass `date_joined=timezone.now()` for a
+    new account, which has tighter rate limits.
+    """
 
     class Meta:
         model = get_user_model()
@@ -105,6 +111,7 @@ class UserFactory(DjangoModelFactory):
     username = factory.Sequence(lambda n: f"member{n}")
     email = factory.LazyAttribute(lambda o: f"{o.username}@example.com")
     password = factory.django.Password(PASSWORD)
+    date_joined = factory.LazyFunction(lambda: timezone.now() - timedelta(days=30))
 
     @factory.post_generation
     def verified(self, create, extracted, **kwargs):

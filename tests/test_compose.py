@@ -43,11 +43,13 @@ def variables_read_by_settings() -> set[str]:
     return names
 
 
-def test_web_waits_for_a_healthy_database(compose):
+def test_web_waits_for_a_healthy_database_and_cache(compose):
     services = compose["services"]
 
-    assert set(services) >= {"db", "web"}
+    assert set(services) >= {"db", "cache", "web"}
     assert services["web"]["depends_on"]["db"]["condition"] == "service_healthy"
+    assert services["web"]["depends_on"]["cache"]["condition"] == "service_healthy"
+    assert "healthcheck" in services["cache"]
     assert "healthcheck" in services["db"]
     assert "healthcheck" in services["web"]
 
@@ -62,6 +64,12 @@ def test_database_url_points_at_the_db_service(compose, web_env):
     assert url.username == db_env["POSTGRES_USER"]
     assert url.password == db_env["POSTGRES_PASSWORD"]
     assert url.path.lstrip("/") == db_env["POSTGRES_DB"]
+
+
+def test_redis_url_points_at_the_cache_service(web_env):
+    url = urlsplit(web_env["REDIS_URL"])
+
+    assert (url.scheme, url.hostname, url.port) == ("redis", "cache", 6379)
 
 
 def test_every_variable_given_to_web_is_read_somewhere(web_env):

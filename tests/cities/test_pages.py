@@ -3,12 +3,14 @@ from django.urls import reverse
 
 from cities.models import Contender
 from comments.ranking import rerank_list
+from comments.services import post_comment
 from tests.factories import (
     CityFactory,
     ContenderFactory,
     FactFactory,
     OrganizationFactory,
     SectorFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -104,14 +106,16 @@ def test_pending_and_rejected_contenders_stay_off_the_list(client, make_ranked_l
 def test_list_pages_run_the_same_queries_whatever_the_list_size(
     client, make_ranked_list, django_assert_num_queries, size
 ):
+    """The list, its contenders, and the top comment of each of the Top Ten."""
     contender_list = make_ranked_list(size)
 
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         client.get(list_url(contender_list))
+    with django_assert_num_queries(3):
+        client.get(list_url(contender_list, page=1))
+    # Search results have no Top Ten, so no top comments.
     with django_assert_num_queries(2):
         client.get(list_url(contender_list, q="Testville"))
-    with django_assert_num_queries(2):
-        client.get(list_url(contender_list, page=1))
 
 
 def test_searching_a_list_filters_by_city_or_country(client, make_ranked_list):
@@ -213,18 +217,23 @@ def test_city_page_shows_profile_facts_sectors_organizations_and_ranks(client, m
     assert "Best City for Tech Startups" in html
 
 
-@pytest.mark.parametrize("extra", [0, 6])
+@pytest.mark.parametrize("extra", [1, 6])
 def test_city_page_runs_the_same_queries_however_much_it_shows(
-    client, django_assert_num_queries, extra
+    client, member, django_assert_num_queries, extra, relaxed_rate_limits
 ):
+    """City, sectors, organizations, facts, standings; comment count, page and replies."""
     city = CityFactory()
     for _ in range(extra):
         FactFactory(city=city)
         OrganizationFactory(city=city)
         city.sectors.add(SectorFactory())
-        ContenderFactory(city=city, rank=1)
+        contender = ContenderFactory(city=city, rank=1)
+        comment = post_comment(user=member, contender_id=contender.pk, body="Great labs.")
+        post_comment(
+            user=UserFactory(), contender_id=contender.pk, parent_id=comment.pk, body="Agreed."
+        )
 
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(8):
         client.get(city.get_absolute_url())
 
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from cities.models import Contender
 from comments.models import Vote
-from comments.services import cast_vote
+from comments.services import cast_vote, post_comment
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -204,19 +204,20 @@ def test_a_user_page_lists_what_the_user_voted_for(client, member, make_ranked_l
 
 
 def test_a_user_page_runs_the_same_queries_however_many_votes(
-    client, member, make_ranked_list, django_assert_num_queries
+    client, member, make_ranked_list, django_assert_num_queries, relaxed_rate_limits
 ):
-    """The member, the count of their votes, one page of votes with city and list."""
+    """The member, the count of their votes, a page of votes, their latest comments."""
     first, *others = Contender.objects.filter(contender_list=make_ranked_list(30))
     url = reverse("comments:user_profile", args=[member.username])
     cast_vote(user=member, contender_id=first.pk, value=1)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         client.get(url)
 
     for contender in others:
         cast_vote(user=member, contender_id=contender.pk, value=1)
+        post_comment(user=member, contender_id=contender.pk, body="Fast trains, faster chips.")
 
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         client.get(url)
 
 

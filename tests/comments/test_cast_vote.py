@@ -196,7 +196,9 @@ def test_a_wilson_list_ranks_by_the_lower_bound(make_ranked_list):
 
 @pytest.mark.parametrize("method", RankingMethod.values)
 @pytest.mark.parametrize("seed", range(6))
-def test_ranks_stay_exact_through_random_votes(make_ranked_list, method, seed):
+def test_ranks_stay_exact_through_random_votes(
+    make_ranked_list, method, seed, relaxed_rate_limits
+):
     """After every vote of a random sequence, nothing differs from a rebuild."""
     generator = random.Random(seed)
     contender_list = make_ranked_list(12, ranking=method)
