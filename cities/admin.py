@@ -12,7 +12,6 @@ from cities.models import (
 )
 from comments import moderation
 from comments.admin import ReadOnlyAdmin, act_with_reason
-from comments.ranking import rerank_list
 
 
 class OrganizationInline(admin.TabularInline):
@@ -77,23 +76,24 @@ class ContenderListAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["ranks_snapshot_on", "created_at"]
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if "ranking" in form.changed_data:
-            # Another method orders the contenders differently.
-            rerank_list(obj)
-
 
 @admin.register(Contender)
 class ContenderAdmin(admin.ModelAdmin):
-    list_display = ["city", "contender_list", "status", "rank", "score", "upvotes", "downvotes"]
+    list_display = ["city", "contender_list", "status", "score", "upvotes", "downvotes"]
     list_filter = ["status", "contender_list"]
     search_fields = ["city__name", "city__country", "contender_list__title"]
     list_select_related = ["city", "contender_list"]
     autocomplete_fields = ["city", "suggested_by"]
-    ordering = ["contender_list", "rank"]
-    # Counts and ranks follow from the votes; only the ranking code writes them.
-    readonly_fields = ["upvotes", "downvotes", "score", "rank", "previous_rank", "created_at"]
+    ordering = ["contender_list", "-score"]
+    # Counts follow from the votes; only the vote and ranking code writes them.
+    readonly_fields = [
+        "upvotes",
+        "downvotes",
+        "score",
+        "wilson_lower",
+        "comment_count",
+        "created_at",
+    ]
 
 
 class SuggestionStatusFilter(admin.SimpleListFilter):

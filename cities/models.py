@@ -297,17 +297,9 @@ class ContenderQuerySet(models.QuerySet):
         """Suggestions waiting for a moderator."""
         return self.filter(status=ContenderStatus.PENDING)
 
-    def ranked(self):
-        """Approved contenders, best rank first."""
-        return self.approved().order_by("rank")
-
     def with_city(self):
         """Join the city, which every row on a page shows."""
         return self.select_related("city")
-
-    def in_rank_range(self, first: int, last: int):
-        """Approved contenders ranked from `first` to `last`, both included."""
-        return self.ranked().filter(rank__gte=first, rank__lte=last)
 
     def matching(self, terms: str):
         """Contenders whose city or country name contains every word."""
@@ -323,10 +315,12 @@ class ContenderStatus(models.TextChoices):
 
 
 class Contender(models.Model):
-    """A city standing in a list, with the counts and rank its votes give it.
+    """A city standing in a list, with the counts its votes give it.
 
-    `upvotes`, `downvotes`, `score` and `rank` are stored so that pages read
-    them instead of counting votes; only the ranking code writes them.
+    The counts are stored so that pages read them instead of counting votes;
+    only comments.services and comments.ranking write them. A contender's
+    rank is its position when the database orders the list by them (see
+    comments/ranking.py); it is computed, never stored.
     """
 
     Status = ContenderStatus
@@ -344,12 +338,6 @@ class Contender(models.Model):
     wilson_lower = models.FloatField(
         default=0.0, help_text="Lower bound of the Wilson interval of the up-vote share."
     )
-    rank = models.PositiveIntegerField(
-        null=True, blank=True, help_text="1 is the top; empty unless approved."
-    )
-    previous_rank = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Rank at the last daily snapshot."
-    )
     comment_count = models.PositiveIntegerField(
         default=0, help_text="Visible comments and replies."
     )
@@ -365,16 +353,11 @@ class Contender(models.Model):
     objects = ContenderQuerySet.as_manager()
 
     class Meta:
-        ordering = ["contender_list", "rank"]
+        ordering = ["contender_list", "-score", "id"]
         permissions = [("review_contender", "Can approve or reject suggested contenders")]
         indexes = [
-            # List pages and top-three teasers read contenders by rank range.
-            models.Index(
-                fields=["contender_list", "rank"],
-                name="contender_rank_idx",
-                condition=Q(rank__isnull=False),
-            ),
-            # Re-ranking walks a list in ranking order, for either method.
+            # A list in ranking order, by either method: list pages read their
+            # rows from these and ranks are counts over them.
             models.Index(
                 F("contender_list"),
                 F("score").desc(),
@@ -405,10 +388,6 @@ class Contender(models.Model):
                 name="contender_score_is_net_votes",
             ),
             models.CheckConstraint(
-                condition=Q(rank__isnull=True) | Q(rank__gte=1, status="approved"),
-                name="contender_rank_only_when_approved",
-            ),
-            models.CheckConstraint(
                 condition=Q(wilson_lower__gte=0, wilson_lower__lte=1),
                 name="contender_wilson_is_a_share",
             ),
@@ -425,10 +404,16 @@ class Contender(models.Model):
 
     @property
     def rank_movement(self) -> int | None:
-        """Places gained (positive) or lost since the last snapshot; None if new."""
-        if self.rank is None or self.previous_rank is None:
+        """Places gained (positive) or lost since the last daily snapshot.
+
+        Needs `rank` and `previous_rank`, which comments.ranking annotates;
+        None where either is missing (a newcomer since the snapshot).
+        """
+        rank = getattr(self, "rank", None)
+        previous = getattr(self, "previous_rank", None)
+        if rank is None or previous is None:
             return None
-        return self.previous_rank - self.rank
+        return previous - rank
 
 
 class ContenderSuggestion(Contender):

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from cities.models import Contender
+from cities.models import Contender, ContenderList
 from comments.models import (
     Comment,
     ModerationAction,
@@ -22,7 +22,8 @@ from comments.models import (
     Suspension,
     Vote,
 )
-from comments.ranking import lock_list, recount_list, rerank_list
+from comments.ranking import lock_contenders_of, recount_list
+from comments.services import forget_standing
 
 MODERATORS_GROUP = "Moderators"
 
@@ -142,15 +143,14 @@ def _set_contender_status(moderator, contender: Contender, status: str, action: 
     )
     if contender.status == status:
         return False
-    Contender.objects.filter(pk=contender.pk).update(status=status, rank=None)
-    rerank_list(contender.contender_list)
+    Contender.objects.filter(pk=contender.pk).update(status=status)
     _log(moderator, action, describe_contender(contender), reason, contender=contender)
     return True
 
 
 @transaction.atomic
 def approve_contender(*, moderator, contender: Contender, reason: str = "") -> bool:
-    """Let a suggested city into the ranking, after the contenders with its score."""
+    """Let a suggested city into the ranking (after the contenders with its score)."""
     return _set_contender_status(
         moderator, contender, Contender.Status.APPROVED, ModerationAction.APPROVE_CONTENDER, reason
     )
@@ -175,6 +175,7 @@ def suspend_user(*, moderator, member: AbstractBaseUser, reason: str) -> bool:
     if Suspension.objects.filter(user=member, lifted_at__isnull=True).exists():
         return False
     Suspension.objects.create(user=member, reason=reason, suspended_by=moderator)
+    forget_standing(member)
     _log(moderator, ModerationAction.SUSPEND_USER, member.username, reason, member=member)
     return True
 
@@ -202,8 +203,10 @@ def void_votes(*, moderator, member: AbstractBaseUser, reason: str) -> int:
     counted = Vote.objects.counted().filter(user=member)
     list_ids = sorted(set(counted.values_list("contender__contender_list", flat=True)))
     voided = 0
-    for list_id in list_ids:  # Ascending ids: a fixed lock order, so no deadlock.
-        contender_list = lock_list(pk=list_id)
+    for contender_list in ContenderList.objects.filter(pk__in=list_ids).order_by("pk"):
+        # With the contenders locked, no vote of this member can be half-way
+        # through; the counts are rebuilt from the rows in the same transaction.
+        lock_contenders_of(contender_list)
         in_list = counted.filter(contender__contender_list=contender_list)
         voided += in_list.update(voided_at=timezone.now())
         recount_list(contender_list)

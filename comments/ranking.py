@@ -1,4 +1,4 @@
-"""How a list orders its contenders, and the code that keeps counts and ranks exact.
+"""How a list orders its contenders, and the code that keeps the counts behind it exact.
 
 A list ranks its approved contenders by one of two methods (a per-list
 setting, `ContenderList.ranking`):
@@ -11,14 +11,19 @@ setting, `ContenderList.ranking`):
 On a full tie the contender that joined the list first ranks higher, so the
 order never depends on how the database returns rows.
 
-Counts (`upvotes`, `downvotes`, `score`, `wilson_lower`) and `rank` are stored
-on the contender. Every function here that writes them locks the list's row
-first (`lock_list`), so the writers of one list take turns: a vote moves its
-contender's counters with F() and shifts, in one UPDATE, only the contenders it
-overtakes or falls behind. That keeps every rank exact at a constant number of
-statements per vote. `recount_list` rebuilds everything from the Vote rows;
-`find_drift` reports where stored values differ from what a rebuild gives;
-both cover the stored count of visible comments too.
+Each contender stores its counts (`upvotes`, `downvotes`, `score`,
+`wilson_lower`). A vote moves them with F() expressions (the Wilson bound
+too, in SQL), in the same transaction as the vote row. A rank is not stored: it is the
+contender's position when the database reads the list through the ranking
+index for its method (contender_score_idx, contender_wilson_idx), and a
+count of the contenders ahead where a single rank is needed. So a vote writes
+one contender row and waits for no other vote on the list, and no rank can
+drift from the counts. Before the first vote of each day, a snapshot keeps
+every rank as the day began (RankSnapshot), for the movement arrows.
+
+`recount_list` rebuilds the counts from the Vote rows; `find_drift` reports
+where stored counts differ from them. Both cover the count of visible
+comments too.
 """
 
 import math
@@ -27,11 +32,20 @@ from dataclasses import dataclass
 from functools import reduce
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Q, Window
-from django.db.models.functions import RowNumber
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from cities.models import Contender, ContenderList, RankingMethod
+from cities.models import Contender, ContenderList, ContenderStatus, RankingMethod
 from comments.models import Comment, RankSnapshot, Vote, VoteValue
 
 # z of a one-sided 80% confidence bound, as Reddit's "best" sort uses: cautious
@@ -40,11 +54,15 @@ from comments.models import Comment, RankSnapshot, Vote, VoteValue
 WILSON_Z = 1.281551565545
 
 # Ranking keys: (field, descending), most significant first. The last field
-# is unique, so no two contenders ever tie.
+# is unique, so no two contenders ever tie. The ranking indexes on Contender
+# follow these keys.
 RANKING_KEYS = {
     RankingMethod.NET_VOTES: (("score", True), ("id", False)),
     RankingMethod.WILSON: (("wilson_lower", True), ("score", True), ("id", False)),
 }
+
+
+Z_SQUARED = WILSON_Z**2
 
 
 def wilson_lower_bound(upvotes: int, downvotes: int) -> float:
@@ -53,167 +71,203 @@ def wilson_lower_bound(upvotes: int, downvotes: int) -> float:
     if total == 0:
         return 0.0
     share = upvotes / total
-    z_squared = WILSON_Z**2
-    centre = share + z_squared / (2 * total)
-    margin = WILSON_Z * math.sqrt((share * (1 - share) + z_squared / (4 * total)) / total)
-    return max(0.0, (centre - margin) / (1 + z_squared / total))
+    centre = share + Z_SQUARED / (2 * total)
+    margin = WILSON_Z * math.sqrt((share * (1 - share) + Z_SQUARED / (4 * total)) / total)
+    return max(0.0, (centre - margin) / (1 + Z_SQUARED / total))
 
 
-def ranking_order(contender_list: ContenderList) -> list:
-    """The ORDER BY that ranks `contender_list`, best first."""
+def wilson_lower_bound_sql(upvotes: str, downvotes: str, greatest: str) -> str:
+    """wilson_lower_bound as SQL text over two SQL expressions, step for step.
+
+    The same IEEE operations in the same order as above, so the database and
+    Python agree to the last bit (find_drift compares them exactly).
+    `greatest` is GREATEST on PostgreSQL and MAX on SQLite.
+    """
+    total = f"CAST(({upvotes}) + ({downvotes}) AS DOUBLE PRECISION)"
+    share = f"(CAST({upvotes} AS DOUBLE PRECISION) / {total})"
+    centre = f"({share} + {Z_SQUARED!r} / (2.0 * {total}))"
+    spread = f"({share} * (1.0 - {share}) + {Z_SQUARED!r} / (4.0 * {total})) / {total}"
+    margin = f"({WILSON_Z!r} * SQRT({spread}))"
+    bound = f"{greatest}(0.0, ({centre} - {margin}) / (1.0 + {Z_SQUARED!r} / {total}))"
+    return f"CASE WHEN ({upvotes}) + ({downvotes}) = 0 THEN 0.0 ELSE {bound} END"
+
+
+# --- Reading rankings ---------------------------------------------------------------
+
+
+def ranking_order(method: str) -> list:
+    """The ORDER BY that ranks a list using `method`, best first."""
     return [
         F(field).desc() if descending else F(field).asc()
-        for field, descending in RANKING_KEYS[contender_list.ranking]
+        for field, descending in RANKING_KEYS[method]
     ]
 
 
-def _ranking_tuple(key, values: dict) -> tuple:
-    """A tuple that sorts ascending in ranking order (smaller is better)."""
-    return tuple(-values[field] if descending else values[field] for field, descending in key)
+def ranked(contender_list: ContenderList):
+    """The list's approved contenders, best first, read through its ranking index."""
+    return (
+        Contender.objects.approved()
+        .filter(contender_list=contender_list)
+        .order_by(*ranking_order(contender_list.ranking))
+    )
 
 
-def _ranks_before(key, values: dict) -> Q:
+def ranks_before(method: str, values: dict) -> Q:
     """Contenders that rank before one whose ranking fields hold `values`."""
     terms = []
     equal_so_far = Q()
-    for field, descending in key:
+    for field, descending in RANKING_KEYS[method]:
         better = Q(**{f"{field}__{'gt' if descending else 'lt'}": values[field]})
         terms.append(equal_so_far & better)
         equal_so_far &= Q(**{field: values[field]})
     return reduce(operator.or_, terms)
 
 
-def lock_list(**lookup) -> ContenderList | None:
-    """Lock the list matching `lookup` until the transaction ends; return it as it is now.
+def _ahead_of_outer(method: str) -> Subquery:
+    """How many approved contenders of the outer row's list rank before it."""
+    key_fields = {field: OuterRef(field) for field, _ in RANKING_KEYS[method]}
+    ahead = (
+        Contender.objects.approved()
+        .filter(contender_list=OuterRef("contender_list"))
+        .filter(ranks_before(method, key_fields))
+        .order_by()
+        .values("contender_list")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(ahead), 0)
 
-    Every writer of a list's counts and ranks calls this first, inside a
-    transaction, so they never interleave; `lock_list(contenders=id)` finds
-    the list by one of its contenders. (SQLite locks the whole database for
-    any write transaction, which is stricter still.)
+
+def with_rank(queryset):
+    """Annotate `rank`: one more than the approved contenders ahead in the same list.
+
+    A count over the ranking index of each row's list; for the handful of rows
+    a search result, a city page or a contender page shows.
     """
-    return ContenderList.objects.select_for_update(of=("self",)).filter(**lookup).first()
+    return queryset.annotate(
+        rank=Case(
+            *(
+                When(contender_list__ranking=method, then=_ahead_of_outer(method) + 1)
+                for method in RANKING_KEYS
+            ),
+            output_field=IntegerField(),
+        )
+    )
+
+
+def with_previous_rank(queryset):
+    """Annotate `previous_rank`: the rank at the list's last daily snapshot (None if new)."""
+    snapshot = RankSnapshot.objects.filter(
+        contender=OuterRef("pk"), taken_on=OuterRef("contender_list__ranks_snapshot_on")
+    ).values("rank")[:1]
+    return queryset.annotate(previous_rank=Subquery(snapshot))
+
+
+def lists_with_top(lists, count: int) -> list[ContenderList]:
+    """The lists, each with `top`: its first `count` contenders and their cities.
+
+    Two queries whatever the size of the lists: the lists, each annotated with
+    the ids of its leaders read through its ranking index, then the leaders.
+    """
+    annotations = {}
+    for place in range(count):
+        by_method = [
+            When(
+                ranking=method,
+                then=Subquery(
+                    Contender.objects.approved()
+                    .filter(contender_list=OuterRef("pk"))
+                    .order_by(*ranking_order(method))
+                    .values("pk")[place : place + 1]
+                ),
+            )
+            for method in RANKING_KEYS
+        ]
+        annotations[f"place_{place + 1}"] = Case(*by_method, output_field=IntegerField())
+    lists = list(lists.annotate(**annotations))
+    wanted = [getattr(item, name) for item in lists for name in annotations]
+    leaders = Contender.objects.filter(pk__in=[pk for pk in wanted if pk]).with_city().in_bulk()
+    for item in lists:
+        item.top = []
+        for rank, name in enumerate(annotations, start=1):
+            contender = leaders.get(getattr(item, name))
+            if contender is not None:
+                contender.rank = rank
+                item.top.append(contender)
+    return lists
+
+
+# --- Writing counts -------------------------------------------------------------------
 
 
 def ensure_daily_snapshot(contender_list: ContenderList) -> None:
-    """Before the first rank change of a day, keep every rank as the day began.
+    """Before the first vote of a day on a list, keep every rank as the day began.
 
-    Stores a RankSnapshot per ranked contender and copies `rank` into
-    `previous_rank`, which the arrows on the list compare against. Needs the
-    list lock.
+    The list row's snapshot day is claimed with a conditional UPDATE, so of
+    several votes arriving together exactly one takes the snapshot: one
+    INSERT ... SELECT whatever the size of the list. The others wait for its
+    row lock, then find the day taken.
     """
     today = timezone.localdate()
     if contender_list.ranks_snapshot_on == today:
         return
-    quote = connection.ops.quote_name
-    snapshot_columns = ", ".join(quote(c) for c in ("contender_id", "taken_on", "rank", "score"))
-    with connection.cursor() as cursor:
-        # One INSERT ... SELECT, whatever the size of the list.
-        cursor.execute(
-            f"INSERT INTO {quote(RankSnapshot._meta.db_table)} ({snapshot_columns}) "
-            f"SELECT {quote('id')}, %s, {quote('rank')}, {quote('score')} "
-            f"FROM {quote(Contender._meta.db_table)} "
-            f"WHERE {quote('contender_list_id')} = %s AND {quote('rank')} IS NOT NULL "
-            f"ON CONFLICT ({quote('contender_id')}, {quote('taken_on')}) DO NOTHING",
-            [today, contender_list.pk],
-        )
-    Contender.objects.filter(contender_list=contender_list).update(previous_rank=F("rank"))
-    ContenderList.objects.filter(pk=contender_list.pk).update(ranks_snapshot_on=today)
+    claimed = ContenderList.objects.filter(
+        Q(ranks_snapshot_on__isnull=True) | Q(ranks_snapshot_on__lt=today), pk=contender_list.pk
+    ).update(ranks_snapshot_on=today)
     contender_list.ranks_snapshot_on = today
-
-
-def apply_vote_change(
-    contender_list: ContenderList, contender: Contender, *, up: int, down: int
-) -> None:
-    """Move a contender's counts by `up` and `down` and keep every rank of the list exact.
-
-    The caller holds the list lock and read `contender` after taking it; the
-    contender object is updated in place to the stored values. Costs two
-    UPDATE statements whatever the size of the list: one shifts the
-    contenders this one overtakes (or falls behind) by one place, one writes
-    this contender's counts and rank.
-    """
-    key = RANKING_KEYS[contender_list.ranking]
-    upvotes, downvotes = contender.upvotes + up, contender.downvotes + down
-    old = {"score": contender.score, "wilson_lower": contender.wilson_lower, "id": contender.pk}
-    new = {
-        "score": upvotes - downvotes,
-        "wilson_lower": wilson_lower_bound(upvotes, downvotes),
-        "id": contender.pk,
-    }
-    rank = contender.rank
-    if rank is not None:
-        others = Contender.objects.approved().filter(contender_list=contender_list)
-        others = others.exclude(pk=contender.pk)
-        if _ranking_tuple(key, new) < _ranking_tuple(key, old):
-            overtaken = others.filter(_ranks_before(key, old)).exclude(_ranks_before(key, new))
-            rank -= overtaken.update(rank=F("rank") + 1)
-        elif _ranking_tuple(key, new) > _ranking_tuple(key, old):
-            passed_by = others.exclude(_ranks_before(key, old)).filter(_ranks_before(key, new))
-            rank += passed_by.update(rank=F("rank") - 1)
-    Contender.objects.filter(pk=contender.pk).update(
-        upvotes=F("upvotes") + up,
-        downvotes=F("downvotes") + down,
-        score=F("score") + (up - down),
-        wilson_lower=new["wilson_lower"],
-        rank=rank,
+    if not claimed:
+        return
+    quote = connection.ops.quote_name
+    order = ", ".join(
+        f"{quote(field)} {'DESC' if descending else 'ASC'}"
+        for field, descending in RANKING_KEYS[contender_list.ranking]
     )
-    contender.upvotes, contender.downvotes = upvotes, downvotes
-    contender.score, contender.wilson_lower = new["score"], new["wilson_lower"]
-    contender.rank = rank
-
-
-def _positions(contender_list: ContenderList) -> dict[int, int]:
-    """Where each approved contender belongs, from stored values; the database sorts."""
-    ranked = (
-        Contender.objects.approved()
-        .filter(contender_list=contender_list)
-        .annotate(position=Window(RowNumber(), order_by=ranking_order(contender_list)))
-    )
-    return dict(ranked.values_list("pk", "position"))
-
-
-def _rank_changes(contender_list: ContenderList) -> list[tuple[int, int | None, int | None]]:
-    """(contender id, stored rank, rank it should have) for every rank that is wrong."""
-    positions = _positions(contender_list)
-    stored = Contender.objects.filter(contender_list=contender_list).values_list("pk", "rank")
-    return [(pk, rank, positions.get(pk)) for pk, rank in stored if positions.get(pk) != rank]
-
-
-@transaction.atomic
-def rerank_list(contender_list: ContenderList) -> int:
-    """Recompute every rank of the list from the stored counts; return how many changed.
-
-    For changes that move many contenders at once: a moderator approving or
-    rejecting a contender, a list switching ranking method.
-    """
-    contender_list = lock_list(pk=contender_list.pk)
-    changes = _rank_changes(contender_list)
-    if changes:
-        ensure_daily_snapshot(contender_list)
-        Contender.objects.bulk_update(
-            [Contender(pk=pk, rank=rank) for pk, _, rank in changes], ["rank"]
+    columns = ", ".join(quote(c) for c in ("contender_id", "taken_on", "rank", "score"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(RankSnapshot._meta.db_table)} ({columns}) "
+            f"SELECT {quote('id')}, %s, ROW_NUMBER() OVER (ORDER BY {order}), {quote('score')} "
+            f"FROM {quote(Contender._meta.db_table)} "
+            f"WHERE {quote('contender_list_id')} = %s AND {quote('status')} = %s "
+            f"ON CONFLICT ({quote('contender_id')}, {quote('taken_on')}) DO NOTHING",
+            [today, contender_list.pk, ContenderStatus.APPROVED],
         )
-    return len(changes)
 
 
-def _tallies(contender_list: ContenderList) -> dict[int, tuple[int, int]]:
-    """Up and down votes per contender of the list, counted from the Vote rows."""
-    rows = (
-        Vote.objects.counted()
-        .filter(contender__contender_list=contender_list)
-        .values("contender")
-        .annotate(
-            up=Count("pk", filter=Q(value=VoteValue.UP)),
-            down=Count("pk", filter=Q(value=VoteValue.DOWN)),
+def apply_vote_change(contender: Contender, *, up: int, down: int) -> None:
+    """Move a contender's counts by `up` and `down`, in one UPDATE.
+
+    Every count moves in the database, from the values the row holds when
+    the UPDATE takes its lock, so votes on the same contender at the same
+    moment each add their change and none is lost: the F() expressions of
+    the ORM, written in SQL because on the vote's path the ORM spent longer
+    building this statement than the database spent running it. The object
+    is updated in place to the counts it was read with plus this change.
+    """
+    up, down = int(up), int(down)  # Literals in the SQL below: our own -1, 0 or 1.
+    greatest = "GREATEST" if connection.vendor == "postgresql" else "MAX"
+    wilson = wilson_lower_bound_sql(f"upvotes + {up}", f"downvotes + {down}", greatest)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Contender._meta.db_table} SET upvotes = upvotes + {up}, "
+            f"downvotes = downvotes + {down}, score = score + {up - down}, "
+            f"wilson_lower = {wilson} WHERE id = %s",
+            [contender.pk],
         )
-        .values_list("contender", "up", "down")
-    )
-    return {contender_id: (up, down) for contender_id, up, down in rows}
+    contender.upvotes += up
+    contender.downvotes += down
+    contender.score += up - down
+    contender.wilson_lower = wilson_lower_bound(contender.upvotes, contender.downvotes)
+
+
+# --- Checking and rebuilding --------------------------------------------------------------
+
+COUNTED_FIELDS = ("upvotes", "downvotes", "score", "wilson_lower", "comment_count")
 
 
 @dataclass(frozen=True)
 class Drift:
-    """A stored value that differs from what a rebuild from the votes would give."""
+    """A stored value that differs from what a rebuild from the rows would give."""
 
     contender_id: int
     field: str
@@ -227,12 +281,19 @@ class Drift:
         )
 
 
-COUNTED_FIELDS = ("upvotes", "downvotes", "score", "wilson_lower", "comment_count")
-
-
 def _expected_counts(contender_list: ContenderList) -> dict[int, dict]:
     """What every counted field of each contender should hold, from the rows."""
-    votes = _tallies(contender_list)
+    votes = {
+        contender_id: (up, down)
+        for contender_id, up, down in Vote.objects.counted()
+        .filter(contender__contender_list=contender_list)
+        .values("contender")
+        .annotate(
+            up=Count("pk", filter=Q(value=VoteValue.UP)),
+            down=Count("pk", filter=Q(value=VoteValue.DOWN)),
+        )
+        .values_list("contender", "up", "down")
+    }
     comments = dict(
         Comment.objects.visible()
         .filter(contender__contender_list=contender_list)
@@ -253,7 +314,8 @@ def _expected_counts(contender_list: ContenderList) -> dict[int, dict]:
     return expected
 
 
-def _count_drift(contender_list: ContenderList) -> list[Drift]:
+def find_drift(contender_list: ContenderList) -> list[Drift]:
+    """Every stored count of the list that differs from its rows."""
     expected = _expected_counts(contender_list)
     stored = Contender.objects.filter(contender_list=contender_list).values("pk", *COUNTED_FIELDS)
     return [
@@ -264,23 +326,28 @@ def _count_drift(contender_list: ContenderList) -> list[Drift]:
     ]
 
 
-def find_drift(contender_list: ContenderList) -> list[Drift]:
-    """Every count or rank of the list that a rebuild from the Vote rows would change."""
-    drift = _count_drift(contender_list)
-    if not drift:
-        # With exact counts, the right ranks follow from the stored values.
-        drift = [Drift(pk, "rank", have, want) for pk, have, want in _rank_changes(contender_list)]
-    return drift
+def lock_contenders_of(contender_list: ContenderList) -> None:
+    """Lock every contender row of a list, in id order, until the transaction ends."""
+    list(
+        Contender.objects.select_for_update()
+        .filter(contender_list=contender_list)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
 
 
 @transaction.atomic
 def recount_list(contender_list: ContenderList) -> int:
-    """Rebuild every count and rank of the list from the Vote rows; return rows fixed."""
-    contender_list = lock_list(pk=contender_list.pk)
-    drifted = {d.contender_id for d in _count_drift(contender_list)}
+    """Rebuild every count of the list from its rows; return how many contenders changed.
+
+    Locks the list's contenders first, so no vote moves a count between the
+    tally and the write.
+    """
+    lock_contenders_of(contender_list)
+    drifted = {d.contender_id for d in find_drift(contender_list)}
     if drifted:
         expected = _expected_counts(contender_list)
         Contender.objects.bulk_update(
             [Contender(pk=pk, **expected[pk]) for pk in drifted], COUNTED_FIELDS
         )
-    return len(drifted) + rerank_list(contender_list)
+    return len(drifted)

@@ -1,11 +1,12 @@
 """How often a member may vote, comment, reply, report or suggest.
 
 The limits are settings (RATE_LIMITS), per minute and per day, tighter for
-accounts younger than NEW_ACCOUNT_AGE. Counters live in the cache in fixed
-windows; with several server processes the cache must be shared (Redis, set
-by REDIS_URL) for a limit to hold across them.
+accounts younger than NEW_ACCOUNT_AGE. Counters are kept in fixed windows: in
+Redis when REDIS_URL is set, so that a limit holds across server processes,
+otherwise in the process's cache.
 """
 
+import functools
 import time
 
 from django.conf import settings
@@ -25,14 +26,34 @@ NOUNS = {
 }
 
 
-def _count(key: str, window: int) -> int:
-    """Add one to the counter at `key`, which expires with its window; return the new value."""
-    cache.add(key, 0, timeout=window)
-    try:
-        return cache.incr(key)
-    except ValueError:  # It expired between add() and incr().
-        cache.set(key, 1, timeout=window)
-        return 1
+@functools.cache
+def _redis(url: str):
+    import redis
+
+    return redis.Redis.from_url(url)
+
+
+def _count(counters: list[tuple[str, int]]) -> list[int]:
+    """Add one to each (key, window) counter, which expires with its window; return them.
+
+    With Redis, one round trip for all counters (INCR, then EXPIRE on a new
+    key); otherwise through the process's cache.
+    """
+    if settings.REDIS_URL:
+        pipeline = _redis(settings.REDIS_URL).pipeline(transaction=False)
+        for key, window in counters:
+            pipeline.incr(key)
+            pipeline.expire(key, window, nx=True)
+        return pipeline.execute()[::2]
+    counts = []
+    for key, window in counters:
+        cache.add(key, 0, timeout=window)
+        try:
+            counts.append(cache.incr(key))
+        except ValueError:  # It expired between add() and incr().
+            cache.set(key, 1, timeout=window)
+            counts.append(1)
+    return counts
 
 
 def check_rate_limit(user, action: str) -> None:
@@ -43,10 +64,15 @@ def check_rate_limit(user, action: str) -> None:
     is_new = timezone.now() - user.date_joined < settings.NEW_ACCOUNT_AGE
     limits = settings.RATE_LIMITS[action]["new" if is_new else "established"]
     now = int(time.time())
-    for window, limit in limits.items():
-        seconds = WINDOWS[window]
-        key = f"ratelimit:{action}:{user.pk}:{window}:{now // seconds}"
-        if _count(key, seconds) > limit:
+    counters = [
+        (
+            f"techvote:ratelimit:{action}:{user.pk}:{window}:{now // WINDOWS[window]}",
+            WINDOWS[window],
+        )
+        for window in limits
+    ]
+    for (window, limit), count in zip(limits.items(), _count(counters), strict=True):
+        if count > limit:
             who = "New accounts may post" if is_new else "You may post"
             raise ActionRefused(
                 f"Slow down: {who} at most {limit} {NOUNS[action]} a {window}. "

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from cities.models import Contender, ContenderList
 from comments.forms import CommentForm, ReportForm, SuggestForm, VoteForm
 from comments.models import Comment, ModerationLogEntry, Vote
+from comments.ranking import with_rank
 from comments.services import (
     ActionRefused,
     cast_vote,
@@ -25,6 +26,7 @@ from comments.services import (
     thumb_comment,
 )
 from comments.threads import comment_location, read_thread_form, thread_page
+from techvote.middleware import cache_for_anonymous
 
 VOTES_PER_PAGE = 50
 LOG_ENTRIES_PER_PAGE = 50
@@ -73,7 +75,7 @@ def login_first(request, back_url: str, anchor: str = ""):
 
 def _contender_or_404(list_slug: str, city_slug: str) -> Contender:
     return get_object_or_404(
-        Contender.objects.select_related("city", "contender_list"),
+        with_rank(Contender.objects.select_related("city", "contender_list")),
         contender_list__slug=list_slug,
         city__slug=city_slug,
         status=Contender.Status.APPROVED,
@@ -117,6 +119,7 @@ def _render_contender(request, contender: Contender, form: CommentForm, *, statu
 
 
 @require_safe
+@cache_for_anonymous
 def contender_comments(request, list_slug, city_slug):
     """A city in a list: its score, its vote buttons and everything said about it there."""
     return _render_contender(request, _contender_or_404(list_slug, city_slug), CommentForm())
@@ -345,7 +348,6 @@ def vote(request, contender_id):
                 "score": contender.score,
                 "upvotes": contender.upvotes,
                 "downvotes": contender.downvotes,
-                "rank": contender.rank,
                 "html": controls,
             }
         )
@@ -358,6 +360,7 @@ def vote(request, contender_id):
 
 
 @require_safe
+@cache_for_anonymous
 def user_profile(request, username):
     """A member's public page: what they voted for and what they said, newest first."""
     profile_user = get_object_or_404(get_user_model(), username=username, is_active=True)
@@ -382,6 +385,7 @@ def user_profile(request, username):
 
 
 @require_safe
+@cache_for_anonymous
 def moderation_log(request):
     """Every moderator action, newest first, in public."""
     entries = ModerationLogEntry.objects.select_related("moderator")

@@ -86,6 +86,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "techvote.middleware.FreshAfterWriteMiddleware",
+    "techvote.middleware.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -157,6 +159,29 @@ else:
             "LOCATION": "techvote",
         }
     }
+# Two caches are always in the process's own memory, where reading them costs
+# no network trip: rendered list rows, keyed by everything they show
+# (cities/rows.py), and whole pages for visitors without a session, kept a few
+# seconds (techvote/middleware.py).
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "fragments",
+    "TIMEOUT": 60 * 60,
+    "OPTIONS": {"MAX_ENTRIES": 5_000},
+}
+CACHES["pages"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "pages",
+    "OPTIONS": {"MAX_ENTRIES": 1_000},
+}
+# How long a visitor without a session may see a page that is not the newest:
+# a vote shows for everyone within this many seconds (and at once for the voter).
+ANONYMOUS_PAGE_SECONDS = env_int("ANONYMOUS_PAGE_SECONDS", 5)
+
+# Sessions live in the database; with a shared cache they are read from it
+# first, which saves a query on nearly every signed-in request.
+if REDIS_URL:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- Internationalisation ----------------------------------------------------
 
@@ -286,6 +311,12 @@ LOGGING = {
 
 # Contenders shown per "Load more" page, after the Top Ten.
 CONTENDERS_PER_PAGE = 25
+
+# How long a member's right to take part (a verified address, no suspension)
+# is remembered instead of asked of the database on each vote. Suspending a
+# member forgets it at once where the cache is shared (REDIS_URL); otherwise
+# each server process may remember it this long.
+STANDING_CACHE_SECONDS = 60
 
 # How long after posting an author may still edit a comment.
 COMMENT_EDIT_WINDOW = timedelta(minutes=15)

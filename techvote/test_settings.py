@@ -10,6 +10,10 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # The test client and the live server speak plain HTTP.
 SECURE_SSL_REDIRECT = False
 
+# Tests read pages right after changing data; the tests of the anonymous page
+# cache turn it on themselves.
+ANONYMOUS_PAGE_SECONDS = 0
+
 # The hashed-name storage needs `collectstatic` first; tests serve sources.
 STORAGES = {
     **STORAGES,  # noqa: F405

@@ -4,7 +4,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from comments.ranking import rerank_list
 from tests.factories import CityFactory, ContenderFactory, ContenderListFactory, UserFactory
 
 
@@ -22,13 +21,12 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture
 def make_ranked_list(db):
-    """A list with `size` approved contenders, ranked 1..size in creation order."""
+    """A list with `size` approved contenders and no votes: ranked in creation order."""
 
     def make(size: int, **list_fields):
         contender_list = ContenderListFactory(**list_fields)
         for _ in range(size):
             ContenderFactory(contender_list=contender_list, city=CityFactory())
-        rerank_list(contender_list)
         return contender_list
 
     return make

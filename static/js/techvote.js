@@ -70,20 +70,25 @@
   }
 
   // Vote and thumb forms: post in the background, then swap in the fresh
-  // widget the server rendered, keeping focus on the same button.
+  // widget the server rendered, keeping focus on the same button. Vote
+  // buttons sit outside the page's one vote form and name their own URL.
   async function submitInPlace(event) {
     const form = event.target.closest("form[data-inplace]");
-    if (!form) {
+    const button = event.submitter;
+    if (!form || !button) {
+      return;
+    }
+    const widget = button.closest("[data-inplace-root]");
+    if (!widget) {
       return;
     }
     event.preventDefault();
-    const button = event.submitter;
-    const widget = form.closest("[data-inplace-root]");
-    const key = button ? button.dataset.inplaceKey : null;
+    const url = button.getAttribute("formaction") || form.action;
+    const key = button.dataset.inplaceKey;
     let response;
     let data;
     try {
-      response = await fetch(form.action, {
+      response = await fetch(url, {
         method: "POST",
         body: new FormData(form, button),
         credentials: "same-origin",

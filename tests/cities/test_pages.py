@@ -2,7 +2,6 @@ import pytest
 from django.urls import reverse
 
 from cities.models import Contender
-from comments.ranking import rerank_list
 from comments.services import post_comment
 from tests.factories import (
     CityFactory,
@@ -12,6 +11,7 @@ from tests.factories import (
     SectorFactory,
     UserFactory,
 )
+from tests.helpers import at_rank
 
 pytestmark = pytest.mark.django_db
 
@@ -37,9 +37,9 @@ def test_home_shows_every_list_with_its_top_three(client, make_ranked_list):
     response = client.get(reverse("cities:home"))
 
     assert response.status_code == 200
-    teasers = {item.title: [c.rank for c in item.teaser] for item in response.context["lists"]}
+    teasers = {item.title: [c.rank for c in item.top] for item in response.context["lists"]}
     assert teasers == {big.title: [1, 2, 3], small.title: [1, 2]}
-    top = Contender.objects.get(contender_list=big, rank=1)
+    top = at_rank(big, 1)
     assert top.city.name in response.content.decode()
 
 
@@ -127,8 +127,6 @@ def test_searching_a_list_filters_by_city_or_country(client, make_ranked_list):
         contender_list=contender_list, city=CityFactory(name="Lyon", country="France")
     )
 
-    rerank_list(contender_list)
-
     by_city = client.get(list_url(contender_list, q="kyo"))
     by_country = client.get(list_url(contender_list, q="FRANCE"))
     nothing = client.get(list_url(contender_list, q="Atlantis"))
@@ -200,8 +198,6 @@ def test_city_page_shows_profile_facts_sectors_organizations_and_ranks(client, m
     contender_list = make_ranked_list(4, title="Best City for Tech Startups")
     ContenderFactory(contender_list=contender_list, city=city)
 
-    rerank_list(contender_list)
-
     response = client.get(city.get_absolute_url())
 
     html = response.content.decode()
@@ -227,7 +223,7 @@ def test_city_page_runs_the_same_queries_however_much_it_shows(
         FactFactory(city=city)
         OrganizationFactory(city=city)
         city.sectors.add(SectorFactory())
-        contender = ContenderFactory(city=city, rank=1)
+        contender = ContenderFactory(city=city)
         comment = post_comment(user=member, contender_id=contender.pk, body="Great labs.")
         post_comment(
             user=UserFactory(), contender_id=contender.pk, parent_id=comment.pk, body="Agreed."
@@ -243,7 +239,7 @@ def test_unknown_city_is_not_found(client, db):
 
 def test_user_supplied_text_is_escaped(client, make_ranked_list):
     city = CityFactory(name="<script>alert(1)</script>", summary="<b>bold</b> claims")
-    ContenderFactory(contender_list=make_ranked_list(0), city=city, rank=1)
+    ContenderFactory(contender_list=make_ranked_list(0), city=city)
 
     html = client.get(city.get_absolute_url()).content.decode()
 

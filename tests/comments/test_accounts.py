@@ -12,6 +12,7 @@ from cities.models import Contender
 from comments.models import Vote
 from comments.services import cast_vote, post_comment
 from tests.factories import PASSWORD, UserFactory
+from tests.helpers import at_rank
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +39,7 @@ def is_logged_in(client) -> bool:
 
 
 def test_sign_up_confirm_the_email_then_vote(client, make_ranked_list):
-    contender = Contender.objects.get(contender_list=make_ranked_list(3), rank=3)
+    contender = at_rank(make_ranked_list(3), 3)
 
     response = sign_up(client)
 
@@ -190,7 +191,7 @@ def test_a_social_provider_added_in_admin_shows_on_the_login_page(client, db):
 
 def test_a_user_page_lists_what_the_user_voted_for(client, member, make_ranked_list):
     contender_list = make_ranked_list(3)
-    first, second = Contender.objects.filter(contender_list=contender_list).order_by("rank")[:2]
+    first, second = at_rank(contender_list, 1), at_rank(contender_list, 2)
     cast_vote(user=member, contender_id=first.pk, value=1)
     cast_vote(user=member, contender_id=second.pk, value=-1)
 

@@ -14,8 +14,9 @@ from django.db import connection
 from cities.models import Contender
 from comments.models import Vote
 from comments.ranking import find_drift
-from comments.services import cast_vote
+from comments.services import ActionRefused, cast_vote
 from tests.factories import UserFactory
+from tests.helpers import at_rank, rank_of, ranking
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -45,7 +46,7 @@ def run_at_once(jobs) -> list[Exception]:
 
 def test_fifty_voters_at_once_on_one_contender_are_all_counted(make_ranked_list):
     contender_list = make_ranked_list(10)
-    target = Contender.objects.get(contender_list=contender_list, rank=10)
+    target = at_rank(contender_list, 10)
     voters = UserFactory.create_batch(50)
 
     errors = run_at_once(
@@ -60,7 +61,7 @@ def test_fifty_voters_at_once_on_one_contender_are_all_counted(make_ranked_list)
     assert Vote.objects.filter(contender=target).count() == 50
     assert target.upvotes == 50
     assert target.score == 50
-    assert target.rank == 1
+    assert rank_of(target) == 1
     assert find_drift(contender_list) == []
 
 
@@ -90,18 +91,34 @@ def test_random_votes_at_once_across_a_list_leave_no_drift(make_ranked_list):
         votes = Vote.objects.filter(contender=contender)
         assert contender.upvotes == votes.filter(value=1).count()
         assert contender.downvotes == votes.filter(value=-1).count()
-    ranks = Contender.objects.filter(contender_list=contender_list).ranked()
-    assert list(ranks.values_list("rank", flat=True)) == list(range(1, 9))
+    scores = [Contender.objects.get(pk=pk).score for pk in ranking(contender_list)]
+    assert scores == sorted(scores, reverse=True)
 
 
 def test_one_member_double_clicking_counts_once(make_ranked_list, member):
-    target = Contender.objects.get(contender_list=make_ranked_list(3), rank=3)
+    """The first click counts; the others find the vote written meanwhile and change nothing."""
+    target = at_rank(make_ranked_list(3), 3)
 
     errors = run_at_once(
         [lambda: cast_vote(user=member, contender_id=target.pk, value=1) for _ in range(10)]
     )
 
-    assert errors == []
+    assert all(isinstance(e, ActionRefused) and e.status == 409 for e in errors), errors
     target.refresh_from_db()
     assert (target.upvotes, target.score) == (1, 1)
     assert Vote.objects.filter(contender=target).count() == 1
+
+
+def test_one_member_switching_in_two_tabs_at_once_stays_exact(make_ranked_list, member):
+    target = at_rank(make_ranked_list(3), 3)
+    cast_vote(user=member, contender_id=target.pk, value=1)
+
+    errors = run_at_once(
+        [
+            lambda v=value: cast_vote(user=member, contender_id=target.pk, value=v)
+            for value in [-1, 0, -1, 0, -1, 0]
+        ]
+    )
+
+    assert all(isinstance(e, ActionRefused) and e.status == 409 for e in errors), errors
+    assert find_drift(target.contender_list) == []

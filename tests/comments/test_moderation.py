@@ -8,7 +8,6 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from cities.models import Contender
 from comments.models import (
     Comment,
     ModerationAction,
@@ -21,6 +20,7 @@ from comments.moderation import MODERATORS_GROUP, hide_comment, make_moderator
 from comments.ranking import find_drift
 from comments.services import cast_vote, post_comment, report_comment
 from tests.factories import CityFactory, ContenderFactory, UserFactory
+from tests.helpers import at_rank, rank_of
 
 pytestmark = pytest.mark.django_db
 
@@ -59,11 +59,7 @@ def moderator_client(client, moderator):
 
 @pytest.fixture
 def contender(make_ranked_list):
-    return (
-        Contender.objects.select_related("city", "contender_list")
-        .filter(contender_list=make_ranked_list(4))
-        .get(rank=2)
-    )
+    return at_rank(make_ranked_list(4), 2)
 
 
 @pytest.fixture
@@ -253,7 +249,8 @@ def test_approving_a_suggestion_ranks_it_last(moderator_client, suggestion):
     run_action(moderator_client, "cities_contendersuggestion", "approve", [suggestion], "")
 
     suggestion.refresh_from_db()
-    assert (suggestion.status, suggestion.rank) == ("approved", 5)
+    assert suggestion.status == "approved"
+    assert rank_of(suggestion) == 5
     assert last_log().action == ModerationAction.APPROVE_CONTENDER
     assert find_drift(suggestion.contender_list) == []
 
@@ -262,7 +259,8 @@ def test_rejecting_a_suggestion(moderator_client, suggestion):
     run_action(moderator_client, "cities_contendersuggestion", "reject", [suggestion], "Twice.")
 
     suggestion.refresh_from_db()
-    assert (suggestion.status, suggestion.rank) == ("rejected", None)
+    assert suggestion.status == "rejected"
+    assert rank_of(suggestion) is None
     assert last_log().reason == "Twice."
 
 
@@ -283,15 +281,15 @@ def test_suspending_and_unsuspending_a_member(moderator_client, member):
 
 def test_voiding_a_members_votes_moves_the_rankings(moderator_client, member, contender):
     contender_list = contender.contender_list
-    last = Contender.objects.get(contender_list=contender_list, rank=4)
+    last = at_rank(contender_list, 4)
     cast_vote(user=member, contender_id=last.pk, value=1)
     cast_vote(user=member, contender_id=contender.pk, value=-1)
-    assert Contender.objects.get(pk=last.pk).rank == 1
+    assert rank_of(last) == 1
 
     run_action(moderator_client, "comments_member", "void", [member], "Sock puppet.")
 
     last.refresh_from_db()
-    assert (last.upvotes, last.score, last.rank) == (0, 0, 4)
+    assert (last.upvotes, last.score, rank_of(last)) == (0, 0, 4)
     assert Vote.objects.filter(user=member, voided_at__isnull=False).count() == 2
     assert find_drift(contender_list) == []
     assert last_log().subject == f"2 votes by {member.username}"

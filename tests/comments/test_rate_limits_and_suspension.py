@@ -6,6 +6,7 @@ from cities.models import Contender
 from comments.models import Comment, CommentVote, Report, Suspension, Vote
 from comments.services import ActionRefused, cast_vote, post_comment
 from tests.factories import UserFactory
+from tests.helpers import at_rank
 
 pytestmark = pytest.mark.django_db
 
@@ -13,11 +14,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def contenders(make_ranked_list):
     contender_list = make_ranked_list(40)
-    return list(
-        Contender.objects.filter(contender_list=contender_list)
-        .select_related("city", "contender_list")
-        .order_by("rank")
-    )
+    return [at_rank(contender_list, rank) for rank in range(1, 41)]
 
 
 def create_url(contender):
@@ -78,14 +75,14 @@ def test_votes_over_the_limit_get_429_and_change_nothing(member, contenders, set
     }
     for contender in contenders[:3]:
         cast_vote(user=member, contender_id=contender.pk, value=1)
-    counts = list(Contender.objects.order_by("pk").values_list("upvotes", "rank"))
+    counts = list(Contender.objects.order_by("pk").values_list("upvotes", "score"))
 
     with pytest.raises(ActionRefused) as refused:
         cast_vote(user=member, contender_id=contenders[3].pk, value=1)
 
     assert refused.value.status == 429
     assert Vote.objects.count() == 3
-    assert list(Contender.objects.order_by("pk").values_list("upvotes", "rank")) == counts
+    assert list(Contender.objects.order_by("pk").values_list("upvotes", "score")) == counts
 
 
 def test_the_daily_limit_holds_too(member, contenders, settings):
@@ -169,3 +166,47 @@ def test_a_lifted_suspension_restores_participation(suspended, contenders):
     cast_vote(user=suspended, contender_id=contenders[0].pk, value=1)
 
     assert Vote.objects.filter(user=suspended).count() == 1
+
+
+def test_a_suspension_takes_effect_for_a_member_who_voted_before(member, contenders):
+    from comments.moderation import suspend_user
+
+    cast_vote(user=member, contender_id=contenders[0].pk, value=1)  # Standing remembered.
+    moderator = UserFactory(is_superuser=True, is_staff=True)
+
+    suspend_user(moderator=moderator, member=member, reason="Brigading.")
+
+    with pytest.raises(ActionRefused, match=r"Brigading\."):
+        cast_vote(user=member, contender_id=contenders[1].pk, value=1)
+
+
+@pytest.fixture
+def redis_limits(settings):
+    """Rate-limit counters in a real Redis (database 14), skipped where none runs."""
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
+    except OSError:
+        pytest.skip("needs Redis on 127.0.0.1:6379")
+    import redis
+
+    settings.REDIS_URL = "redis://127.0.0.1:6379/14"
+    redis.Redis.from_url(settings.REDIS_URL).flushdb()
+    yield
+    redis.Redis.from_url(settings.REDIS_URL).flushdb()
+
+
+def test_limits_hold_in_redis_too(member, contenders, settings, redis_limits):
+    settings.RATE_LIMITS = {
+        **settings.RATE_LIMITS,
+        "vote": {"established": {"minute": 2, "day": 100}, "new": {"minute": 1, "day": 1}},
+    }
+    for contender in contenders[:2]:
+        cast_vote(user=member, contender_id=contender.pk, value=1)
+
+    with pytest.raises(ActionRefused) as refused:
+        cast_vote(user=member, contender_id=contenders[2].pk, value=1)
+
+    assert refused.value.status == 429
+    assert Vote.objects.count() == 2

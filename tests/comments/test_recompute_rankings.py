@@ -6,6 +6,7 @@ from django.core.management import CommandError, ManagementUtility, call_command
 from cities.models import Contender
 from comments.services import cast_vote
 from tests.factories import UserFactory
+from tests.helpers import at_rank
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +20,7 @@ def check() -> str:
 def stored_state():
     return list(
         Contender.objects.order_by("pk").values_list(
-            "pk", "upvotes", "downvotes", "score", "wilson_lower", "rank"
+            "pk", "upvotes", "downvotes", "score", "wilson_lower", "comment_count"
         )
     )
 
@@ -27,7 +28,7 @@ def stored_state():
 @pytest.fixture
 def voted_list(make_ranked_list):
     contender_list = make_ranked_list(6)
-    contenders = list(Contender.objects.filter(contender_list=contender_list).order_by("rank"))
+    contenders = [at_rank(contender_list, rank) for rank in range(1, 7)]
     for member in UserFactory.create_batch(4):
         cast_vote(user=member, contender_id=contenders[5].pk, value=1)
         cast_vote(user=member, contender_id=contenders[0].pk, value=-1)
@@ -39,7 +40,7 @@ def test_check_is_clean_after_votes(voted_list):
 
 
 def test_check_reports_tampered_counts_and_changes_nothing(voted_list):
-    top = Contender.objects.get(contender_list=voted_list, rank=1)
+    top = at_rank(voted_list, 1)
     Contender.objects.filter(pk=top.pk).update(upvotes=99, score=99)
     before = stored_state()
 
@@ -51,8 +52,8 @@ def test_check_reports_tampered_counts_and_changes_nothing(voted_list):
     assert stored_state() == before
 
 
-def test_check_reports_a_wrong_rank(voted_list):
-    Contender.objects.filter(contender_list=voted_list, rank=2).update(rank=5)
+def test_check_reports_a_wrong_comment_count(voted_list):
+    Contender.objects.filter(pk=at_rank(voted_list, 2).pk).update(comment_count=5)
 
     with pytest.raises(CommandError):
         check()
@@ -61,7 +62,7 @@ def test_check_reports_a_wrong_rank(voted_list):
 def test_recompute_rebuilds_counts_and_ranks_from_the_votes(voted_list):
     expected = stored_state()
     Contender.objects.filter(contender_list=voted_list).update(
-        upvotes=0, downvotes=0, score=0, wilson_lower=0, rank=None
+        upvotes=0, downvotes=0, score=0, wilson_lower=0, comment_count=3
     )
 
     out = io.StringIO()
@@ -73,7 +74,7 @@ def test_recompute_rebuilds_counts_and_ranks_from_the_votes(voted_list):
 
 
 def test_check_exits_non_zero_from_the_command_line(voted_list, capsys):
-    Contender.objects.filter(contender_list=voted_list, rank=1).update(upvotes=50, score=50)
+    Contender.objects.filter(pk=at_rank(voted_list, 1).pk).update(upvotes=50, score=50)
     utility = ManagementUtility(["manage.py", "recompute_rankings", "--check"])
 
     with pytest.raises(SystemExit) as exited:
