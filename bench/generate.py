@@ -1,0 +1,431 @@
+"""Fill a PostgreSQL database with a benchmark world, in minutes.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/techvote_bench \\
+        python -m bench.generate --replace
+
+By default: 10 lists holding 1,000 contenders (half of them in one big list),
+50,000 members, 1,000,000 votes, 100,000 comments (a quarter of them
+replies), 100,000 thumbs and 10,000 reports. Popularity is skewed the way
+votes on such a site are: a few cities get most of the votes and comments.
+Big tables go in with COPY; counts and ranks are then rebuilt from the rows
+by the site's own code, so the world starts with no drift.
+
+It replaces everything in the database it is pointed at (with --replace), so
+give it a database of its own.
+"""
+
+import argparse
+import itertools
+import os
+import random
+import sys
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+
+import django
+
+WORDS = [
+    "fast",
+    "fibre",
+    "metro",
+    "robots",
+    "chips",
+    "startups",
+    "labs",
+    "campus",
+    "rent",
+    "trains",
+    "quiet",
+    "clean",
+    "busy",
+    "funding",
+    "talent",
+    "engineers",
+    "coffee",
+    "drones",
+    "payments",
+    "sensors",
+    "grid",
+    "solar",
+    "towers",
+    "night",
+    "market",
+    "cheap",
+    "expensive",
+    "friendly",
+    "crowded",
+    "smart",
+    "open",
+    "data",
+    "free",
+    "wifi",
+    "airport",
+    "late",
+    "underground",
+    "bikes",
+    "ferry",
+    "harbour",
+    "university",
+    "research",
+    "hardware",
+    "software",
+    "factory",
+]
+
+
+@dataclass
+class World:
+    """How big a world to build."""
+
+    lists: int = 10
+    contenders: int = 1_000
+    users: int = 50_000
+    votes: int = 1_000_000
+    comments: int = 100_000
+    thumbs: int = 100_000
+    reports: int = 10_000
+    seed: int = 42
+
+    def list_sizes(self) -> list[int]:
+        """Half the contenders in the first list, the rest shared by the others."""
+        if self.lists == 1:
+            return [self.contenders]
+        big = self.contenders // 2
+        rest = self.contenders - big
+        others = [rest // (self.lists - 1)] * (self.lists - 1)
+        others[0] += rest - sum(others)
+        return [big, *others]
+
+
+class Progress:
+    """A one-line progress bar on stderr: label, bar, percentage, rate."""
+
+    def __init__(self, label: str, total: int):
+        self.label, self.total, self.done = label, max(total, 1), 0
+        self.started = self.shown = time.monotonic()
+
+    def advance(self, amount: int = 1) -> None:
+        self.done += amount
+        now = time.monotonic()
+        if now - self.shown > 0.2 or self.done >= self.total:
+            self.shown = now
+            self._draw(now)
+
+    def _draw(self, now: float) -> None:
+        share = min(self.done / self.total, 1.0)
+        bar = "#" * int(share * 30)
+        rate = self.done / max(now - self.started, 1e-6)
+        sys.stderr.write(
+            f"\r{self.label:<14} [{bar:<30}] {share:6.1%} {self.done:>10,} ({rate:,.0f}/s)"
+        )
+        sys.stderr.flush()
+
+    def finish(self) -> None:
+        if self.done < self.total or self.shown < time.monotonic() - 0.2:
+            self.done = min(self.done, self.total)
+            self._draw(time.monotonic())
+        sys.stderr.write("\n")
+
+
+def zipf_shares(count: int, rng: random.Random, exponent: float = 1.1) -> list[float]:
+    """Popularity shares that sum to 1, a few large and a long tail, in random order."""
+    weights = [1 / (rank**exponent) for rank in range(1, count + 1)]
+    rng.shuffle(weights)
+    total = sum(weights)
+    return [weight / total for weight in weights]
+
+
+def spread(total: int, shares: list[float], cap: int) -> list[int]:
+    """Split `total` by `shares`, no part above `cap`, the remainder to the largest shares."""
+    parts = [min(cap, int(total * share)) for share in shares]
+    missing = min(total, cap * len(shares)) - sum(parts)
+    for index in sorted(range(len(shares)), key=lambda i: -shares[i]):
+        if missing <= 0:
+            break
+        extra = min(cap - parts[index], missing)
+        parts[index] += extra
+        missing -= extra
+    return parts
+
+
+def sentence(rng: random.Random) -> str:
+    words = rng.choices(WORDS, k=rng.randint(6, 30))
+    return " ".join(words).capitalize() + "."
+
+
+def copy_rows(cursor, table: str, columns: list[str], rows, progress: Progress) -> None:
+    """Stream rows into `table` with COPY."""
+    with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+            progress.advance()
+    progress.finish()
+
+
+def wipe(cursor) -> None:
+    """Empty every table the site writes, keeping migrations, groups and permissions."""
+    from allauth.account.models import EmailAddress
+    from django.apps import apps
+    from django.contrib.auth import get_user_model
+    from django.contrib.sessions.models import Session
+
+    models = [
+        *apps.get_app_config("comments").get_models(),
+        *apps.get_app_config("cities").get_models(),
+        EmailAddress,
+        Session,
+        get_user_model(),
+    ]
+    tables = sorted({model._meta.db_table for model in models if not model._meta.proxy})
+    cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+
+
+def build(world: World, *, replace: bool, out=sys.stdout) -> None:
+    """Build the world in the database DATABASE_URL names."""
+    from django.core.management import call_command
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from cities.models import City, Contender, ContenderList, Continent
+    from comments.ranking import recount_list
+
+    if connection.vendor != "postgresql":
+        raise SystemExit("The benchmark needs PostgreSQL: set DATABASE_URL=postgres://...")
+    call_command("migrate", verbosity=0)
+    if ContenderList.objects.exists() and not replace:
+        raise SystemExit("The database has data; pass --replace to wipe it for the benchmark.")
+
+    rng = random.Random(world.seed)
+    now = timezone.now()
+    started = time.monotonic()
+    with transaction.atomic(), connection.cursor() as cursor:
+        wipe(cursor)
+        sizes = world.list_sizes()
+        cities = City.objects.bulk_create(
+            City(
+                name=f"Benchville {number:05d}",
+                slug=f"benchville-{number:05d}",
+                country=f"Benchland {number % 40}",
+                continent=Continent.values[number % len(Continent.values)],
+                latitude=(number % 170) - 85,
+                longitude=(number % 350) - 175,
+                summary="A benchmark city of fast networks, busy labs and many startups.",
+                profile="Generated for the benchmark.\n\nIt has two paragraphs.",
+            )
+            for number in range(max(sizes))
+        )
+        contender_ids = []
+        for number, size in enumerate(sizes):
+            contender_list = ContenderList.objects.create(
+                title=f"Bench List {number}", slug=f"bench-list-{number}", question="Which?"
+            )
+            created = Contender.objects.bulk_create(
+                Contender(contender_list=contender_list, city=city, status="approved")
+                for city in cities[:size]
+            )
+            contender_ids += [contender.pk for contender in created]
+
+        copy_rows(
+            cursor,
+            "auth_user",
+            [
+                "id",
+                "password",
+                "is_superuser",
+                "username",
+                "first_name",
+                "last_name",
+                "email",
+                "is_staff",
+                "is_active",
+                "date_joined",
+            ],
+            (
+                (
+                    i,
+                    "!",
+                    False,
+                    f"bench{i}",
+                    "",
+                    "",
+                    f"bench{i}@bench.example",
+                    False,
+                    True,
+                    now - timedelta(days=400),
+                )
+                for i in range(1, world.users + 1)
+            ),
+            Progress("members", world.users),
+        )
+        copy_rows(
+            cursor,
+            "account_emailaddress",
+            ["user_id", "email", "verified", '"primary"'],
+            ((i, f"bench{i}@bench.example", True, True) for i in range(1, world.users + 1)),
+            Progress("addresses", world.users),
+        )
+
+        vote_counts = spread(world.votes, zipf_shares(len(contender_ids), rng), world.users)
+
+        def votes():
+            for contender_id, count in zip(contender_ids, vote_counts, strict=True):
+                liking = rng.uniform(0.55, 0.95)
+                for user_id in rng.sample(range(1, world.users + 1), count):
+                    when = now - timedelta(minutes=rng.randint(1, 60 * 24 * 60))
+                    value = 1 if rng.random() < liking else -1
+                    yield user_id, contender_id, value, when, when
+
+        copy_rows(
+            cursor,
+            "comments_vote",
+            ["user_id", "contender_id", "value", "created_at", "updated_at"],
+            votes(),
+            Progress("votes", sum(vote_counts)),
+        )
+
+        comment_counts = spread(
+            world.comments, zipf_shares(len(contender_ids), rng), world.comments
+        )
+        comment_ids = []
+
+        def comments():
+            next_id = itertools.count(1)
+            for contender_id, count in zip(contender_ids, comment_counts, strict=True):
+                roots = []
+                for _ in range(count):
+                    comment_id = next(next_id)
+                    parent = rng.choice(roots) if roots and rng.random() < 0.25 else None
+                    if parent is None:
+                        roots.append(comment_id)
+                    comment_ids.append(comment_id)
+                    when = now - timedelta(minutes=rng.randint(1, 60 * 24 * 60))
+                    author = rng.randint(1, world.users)
+                    body = sentence(rng)
+                    yield comment_id, contender_id, author, parent, body, when, "", 0, 0, 0
+
+        copy_rows(
+            cursor,
+            "comments_comment",
+            [
+                "id",
+                "contender_id",
+                "author_id",
+                "parent_id",
+                "body",
+                "created_at",
+                "hidden_reason",
+                "upvotes",
+                "downvotes",
+                "score",
+            ],
+            comments(),
+            Progress("comments", sum(comment_counts)),
+        )
+        thumb_counts = spread(world.thumbs, zipf_shares(len(comment_ids), rng), world.users)
+
+        def thumbs():
+            for comment_id, count in zip(comment_ids, thumb_counts, strict=True):
+                for user_id in rng.sample(range(1, world.users + 1), count):
+                    yield user_id, comment_id, 1 if rng.random() < 0.8 else -1, now
+
+        copy_rows(
+            cursor,
+            "comments_commentvote",
+            ["user_id", "comment_id", "value", "created_at"],
+            thumbs(),
+            Progress("thumbs", sum(thumb_counts)),
+        )
+        reported = set()
+        while len(reported) < min(world.reports, len(comment_ids) * world.users):
+            reported.add((rng.choice(comment_ids), rng.randint(1, world.users)))
+        copy_rows(
+            cursor,
+            "comments_report",
+            ["comment_id", "reporter_id", "reason", "details", "resolution", "created_at"],
+            ((comment, reporter, "spam", "", "", now) for comment, reporter in reported),
+            Progress("reports", len(reported)),
+        )
+        cursor.execute(
+            "UPDATE comments_comment AS c SET upvotes = t.up, downvotes = t.down, "
+            "score = t.up - t.down FROM (SELECT comment_id, "
+            "COUNT(*) FILTER (WHERE value = 1) AS up, COUNT(*) FILTER (WHERE value = -1) AS down "
+            "FROM comments_commentvote GROUP BY comment_id) AS t WHERE c.id = t.comment_id"
+        )
+        for table in ("auth_user", "comments_comment"):
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"
+            )
+        lists = list(ContenderList.objects.order_by("pk"))
+        progress = Progress("rankings", len(lists))
+        for contender_list in lists:
+            recount_list(contender_list)
+            progress.advance()
+        progress.finish()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    out.write(
+        f"World built in {time.monotonic() - started:.0f} s: {len(lists)} lists, "
+        f"{len(contender_ids):,} contenders, {world.users:,} members, {sum(vote_counts):,} votes, "
+        f"{len(comment_ids):,} comments, {sum(thumb_counts):,} thumbs, "
+        f"{len(reported):,} reports.\n"
+    )
+
+
+def grow_big_list(extra: int, out=sys.stdout) -> None:
+    """Add `extra` contenders (new cities, no votes yet) to the first list."""
+    from django.db import transaction
+
+    from cities.models import City, Contender, ContenderList, Continent
+
+    with transaction.atomic():
+        big = ContenderList.objects.order_by("pk").first()
+        start = City.objects.count()
+        cities = City.objects.bulk_create(
+            City(
+                name=f"Benchville {number:05d}",
+                slug=f"benchville-{number:05d}",
+                country=f"Benchland {number % 40}",
+                continent=Continent.values[number % len(Continent.values)],
+                latitude=0,
+                longitude=0,
+                summary="A benchmark city added to make the big list bigger.",
+                profile="Generated for the benchmark.",
+            )
+            for number in range(start, start + extra)
+        )
+        Contender.objects.bulk_create(
+            Contender(contender_list=big, city=city, status="approved") for city in cities
+        )
+    out.write(f"Added {extra:,} contenders to {big.title}.\n")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    defaults = World()
+    for name in ("lists", "contenders", "users", "votes", "comments", "thumbs", "reports", "seed"):
+        parser.add_argument(f"--{name}", type=int, default=getattr(defaults, name))
+
+
+def world_from(arguments: argparse.Namespace) -> World:
+    fields = ("lists", "contenders", "users", "votes", "comments", "thumbs", "reports", "seed")
+    return World(**{name: getattr(arguments, name) for name in fields})
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+    os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-" + "x" * 40)
+    django.setup()
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    add_arguments(parser)
+    parser.add_argument("--replace", action="store_true", help="wipe the database first")
+    arguments = parser.parse_args(argv)
+    setup_django()
+    build(world_from(arguments), replace=arguments.replace)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,491 @@
+"""Load-test TechVote under gunicorn and print one table.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/techvote_bench python -m bench.run
+
+Builds the benchmark world (bench/generate.py), starts gunicorn with the
+production settings plus the benchmark floors (bench/settings.py), and drives
+it with wrk: the two floors (a hello-world view, a 50-row template with no
+database), the pages anonymous visitors and signed-in members read, and votes
+and comments posted by signed-in members with sessions and CSRF tokens. For
+each it prints requests per second, median and 99th-percentile latency, SQL
+statements per request and the largest worker's memory, with the ratio to the
+floor it is measured against. After the votes it counts the votes whose rows
+never reached the counters and checks every stored count against the rows.
+Then it grows the big list tenfold and measures the pages again.
+
+--tiny builds a small world and loads each scenario for a second: what CI
+runs so that the generator and the runner keep working.
+"""
+
+import argparse
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from importlib import import_module
+from pathlib import Path
+
+from bench import generate
+
+BENCH_DIR = Path(__file__).resolve().parent
+BASE_DIR = BENCH_DIR.parent
+LUA = BENCH_DIR / "lua" / "requests.lua"
+# The Redis database the benchmark may flush (its rate-limit counters).
+BENCH_REDIS_URL = "redis://127.0.0.1:6379/15"
+FRESH_COOKIE = "techvote_fresh=1"  # Bypasses every shared cache (techvote.middleware).
+# Big enough that the big list has a second page of contenders.
+TINY_WORLD = {"contenders": 120, "users": 500, "votes": 5_000, "comments": 500, "thumbs": 500}
+
+
+@dataclass
+class Scenario:
+    """One load: what is sent, and the floor it is compared with (and the target ratio)."""
+
+    name: str
+    requests: list[tuple[str, str, str, str]]  # method, path, cookie, body
+    floor: str | None = None
+    target: float | None = None
+    result: dict = field(default_factory=dict)
+
+
+def say(message: str) -> None:
+    sys.stderr.write(f"== {message}\n")
+    sys.stderr.flush()
+
+
+def redis_reachable() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def server_environment() -> dict[str, str]:
+    """The production settings, served over plain HTTP to this machine."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DEBUG": "false",
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        # wrk speaks plain HTTP to 127.0.0.1; HTTPS would measure TLS instead.
+        "SECURE_SSL_REDIRECT": "false",
+        "SESSION_COOKIE_SECURE": "false",
+        "CSRF_COOKIE_SECURE": "false",
+        "LOG_LEVEL": "WARNING",
+    }
+    if "REDIS_URL" not in env and redis_reachable():
+        env["REDIS_URL"] = BENCH_REDIS_URL
+    return env
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+class Server:
+    """gunicorn with the benchmark settings, for the length of a `with` block."""
+
+    def __init__(self, port: int, workers: int, env: dict[str, str]):
+        self.port, self.workers, self.env = port, workers, env
+        self.process = None
+
+    def __enter__(self):
+        command = [sys.executable, "-m", "gunicorn", "techvote.wsgi", "--log-level", "warning"]
+        command += ["--workers", str(self.workers), "--bind", f"127.0.0.1:{self.port}"]
+        self.process = subprocess.Popen(command, cwd=BASE_DIR, env=self.env)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"{self.url}/healthz", timeout=2).read()
+                return self
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.3)
+        self.process.kill()
+        raise SystemExit("gunicorn did not answer /healthz within a minute")
+
+    def __exit__(self, *exc):
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=30)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def worker_memory_mb(self) -> float:
+        """Resident memory of the largest worker, in MB."""
+        largest = 0
+        for status in Path("/proc").glob("[0-9]*/status"):
+            try:
+                lines = status.read_text().splitlines()
+            except OSError:
+                continue
+            fields = dict(line.split(":", 1) for line in lines if ":" in line)
+            if int(fields.get("PPid", "0").strip()) == self.process.pid:
+                largest = max(largest, int(fields.get("VmRSS", "0 kB").split()[0]))
+        return largest / 1024
+
+    def statements(self, method: str, path: str, cookie: str, body: str) -> int:
+        """SQL statements one request runs, from the X-Query-Count header."""
+        data = body.encode() if method == "POST" else None
+        request = urllib.request.Request(f"{self.url}{path}", data=data, method=method)
+        if cookie:
+            request.add_header("Cookie", cookie)
+        if data:
+            request.add_header("Content-Type", "application/x-www-form-urlencoded")
+        try:
+            response = urllib.request.build_opener(NoRedirect).open(request, timeout=30)
+        except urllib.error.HTTPError as answer:  # Redirects land here too.
+            response = answer
+        return int(response.headers.get("X-Query-Count", "-1"))
+
+
+def run_wrk(server, scenario, *, duration, connections, threads, workdir) -> dict:
+    """Drive one scenario with wrk; return its numbers."""
+    request_file = Path(workdir) / "requests.tsv"
+    request_file.write_text("".join("\t".join(request) + "\n" for request in scenario.requests))
+    command = ["wrk", f"--threads={threads}", f"--connections={connections}"]
+    command += [f"--duration={duration}s", "--timeout=10s", f"--script={LUA}", server.url]
+    command += ["--", str(request_file), str(threads)]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    line = next(line for line in output.splitlines() if line.startswith("BENCH_JSON "))
+    result = json.loads(line.removeprefix("BENCH_JSON "))
+    result["rps"] = result["requests"] / result["seconds"]
+    return result
+
+
+def create_clients(prefix: str, count: int) -> list[tuple[object, str, str]]:
+    """Verified members with a session and a CSRF secret: (member, cookie header, secret)."""
+    from allauth.account.models import EmailAddress
+    from django.conf import settings
+    from django.contrib.auth import (
+        BACKEND_SESSION_KEY,
+        HASH_SESSION_KEY,
+        SESSION_KEY,
+        get_user_model,
+    )
+    from django.utils import timezone
+
+    User = get_user_model()
+    joined = timezone.now() - timezone.timedelta(days=400)
+    members = User.objects.bulk_create(
+        User(username=f"{prefix}{n}", email=f"{prefix}{n}@bench.example", date_joined=joined)
+        for n in range(count)
+    )
+    EmailAddress.objects.bulk_create(
+        EmailAddress(user=member, email=member.email, verified=True, primary=True)
+        for member in members
+    )
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    clients = []
+    for member in members:
+        session = store()
+        session[SESSION_KEY] = str(member.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = member.get_session_auth_hash()
+        session.create()
+        secret = secrets.token_hex(16)  # 32 characters: Django's CSRF secret length.
+        cookie = (
+            f"{settings.SESSION_COOKIE_NAME}={session.session_key}; "
+            f"{settings.CSRF_COOKIE_NAME}={secret}"
+        )
+        clients.append((member, cookie, secret))
+    return clients
+
+
+def create_pools(size: int) -> dict[str, list]:
+    """Signed-in members for each kind of load, so that rate limits never meet."""
+    return {
+        kind: create_clients(kind, count)
+        for kind, count in [
+            ("reader", min(size, 200)),
+            ("barevoter", size),
+            ("voter", size),
+            ("commenter", size),
+        ]
+    }
+
+
+def build_scenarios(pools: dict[str, list], requests_per_post: int):
+    """Every load the table shows: floors, pages, the bare vote, the vote, the comment."""
+    from cities.models import ContenderList
+    from comments.ranking import ranked
+
+    big = ContenderList.objects.order_by("pk").first()
+    contenders = list(ranked(big).values_list("pk", "city__slug"))
+    deep_page = max(2, (len(contenders) - 10 + 24) // 25)
+    list_path = f"/lists/{big.slug}/"
+
+    def get(path):
+        return [("GET", path, "", "")]
+
+    def posts(pool, path_of, body_of, count):
+        # Member k % pool posts about contender k // pool: never the same pair twice.
+        requests = []
+        for k in range(min(count, len(pool) * len(contenders))):
+            _, cookie, secret = pool[k % len(pool)]
+            contender_id, city_slug = contenders[(k // len(pool)) % len(contenders)]
+            body = f"csrfmiddlewaretoken={secret}&{body_of(k)}"
+            requests.append(("POST", path_of(contender_id, city_slug), cookie, body))
+        return requests
+
+    floors = {
+        "hello": Scenario("floor: hello world", get("/bench/hello/")),
+        "rows": Scenario("floor: 50-row template", get("/bench/rows/")),
+        "bare": Scenario(
+            "floor: bare vote (insert + F())",
+            posts(
+                pools["barevoter"],
+                lambda pk, slug: f"/bench/bare-vote/{pk}/",
+                lambda k: "value=1",
+                requests_per_post,
+            ),
+        ),
+    }
+    pages = [
+        Scenario("home (anonymous)", get("/"), "hello", 0.5),
+        Scenario("list, first page (anonymous)", get(list_path), "hello", 0.5),
+        Scenario(
+            f"list, page {deep_page} (anonymous)",
+            get(f"{list_path}?page={deep_page}"),
+            "hello",
+            0.5,
+        ),
+        Scenario("city page (anonymous)", get(f"/cities/{contenders[0][1]}/"), "hello", 0.5),
+        Scenario("site search (anonymous)", get("/search/?q=benchville+00042"), "hello", 0.5),
+        Scenario(
+            "list, first page (signed in)",
+            [("GET", list_path, cookie, "") for _, cookie, _ in pools["reader"]],
+            "rows",
+            0.9,
+        ),
+    ]
+    vote = Scenario(
+        "vote POST (signed in)",
+        posts(
+            pools["voter"],
+            lambda pk, slug: f"/contenders/{pk}/vote/",
+            lambda k: f"value=1&next={list_path}",
+            requests_per_post,
+        ),
+        "bare",
+        0.8,
+    )
+    comment = Scenario(
+        "comment POST (signed in)",
+        posts(
+            pools["commenter"],
+            lambda pk, slug: f"{list_path}{slug}/comments/",
+            lambda k: f"body=Benchmark+comment+{k}+about+fast+trains+and+late+labs.",
+            min(requests_per_post, len(pools["commenter"]) * 4),
+        ),
+    )
+    return floors, pages, vote, comment
+
+
+def measure(server, scenario, options, workdir) -> None:
+    """Count a fresh request's statements and a shared one's, then load the scenario.
+
+    A post is counted on its second request: the first vote of a day on a list
+    also takes the day's snapshot of ranks.
+    """
+    method, path, cookie, body = scenario.requests[0]
+    fresh_cookie = f"{cookie}; {FRESH_COOKIE}" if cookie else FRESH_COOKIE
+    if method == "GET":
+        scenario.result["sql_fresh"] = server.statements(method, path, fresh_cookie, body)
+        server.statements(method, path, cookie, body)  # Fills the shared caches.
+        scenario.result["sql"] = server.statements(method, path, cookie, body)
+    else:
+        server.statements(method, path, cookie, body)
+        scenario.result["sql"] = scenario.result["sql_fresh"] = server.statements(
+            *scenario.requests[1]
+        )
+    scenario.result.update(
+        run_wrk(
+            server,
+            scenario,
+            duration=options.duration,
+            connections=options.connections,
+            threads=options.threads,
+            workdir=workdir,
+        )
+    )
+    scenario.result["memory_mb"] = server.worker_memory_mb()
+    r = scenario.result
+    say(f"{scenario.name}: {r['rps']:.0f} req/s, p99 {r['p99_ms']:.1f} ms, {r['failed']} failed")
+
+
+def lost_votes() -> int:
+    """Votes whose row exists but whose count never reached the contender's counters."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COALESCE(SUM(ABS(COALESCE(v.up, 0) - c.upvotes) "
+            "+ ABS(COALESCE(v.down, 0) - c.downvotes)), 0) FROM cities_contender c "
+            "LEFT JOIN (SELECT contender_id, COUNT(*) FILTER (WHERE value = 1) AS up, "
+            "COUNT(*) FILTER (WHERE value = -1) AS down FROM comments_vote "
+            "WHERE voided_at IS NULL GROUP BY contender_id) v ON v.contender_id = c.id"
+        )
+        return cursor.fetchone()[0]
+
+
+def drifted_values() -> int:
+    """What `recompute_rankings --check` reports: stored counts that differ from the rows."""
+    from cities.models import ContenderList
+    from comments.ranking import find_drift
+
+    return sum(len(find_drift(contender_list)) for contender_list in ContenderList.objects.all())
+
+
+def flush_bench_cache(env: dict[str, str]) -> None:
+    if env.get("REDIS_URL") == BENCH_REDIS_URL:
+        import redis
+
+        redis.Redis.from_url(BENCH_REDIS_URL).flushdb()
+
+
+def table(scenarios, floors, out) -> None:
+    columns = [
+        "Scenario",
+        "req/s",
+        "p50 ms",
+        "p99 ms",
+        "SQL fresh/shared",
+        "worker MB",
+        "vs floor",
+    ]
+    out.write("| " + " | ".join(columns) + " |\n")
+    out.write("|" + "|".join("---" for _ in columns) + "|\n")
+    for scenario in scenarios:
+        r = scenario.result
+        ratio = ""
+        if scenario.floor:
+            share = r["rps"] / floors[scenario.floor].result["rps"]
+            verdict = "met" if share >= scenario.target else "MISSED"
+            ratio = f"{share:.2f} (target {scenario.target}) {verdict}"
+        cells = [
+            scenario.name,
+            f"{r['rps']:.0f}",
+            f"{r['p50_ms']:.1f}",
+            f"{r['p99_ms']:.1f}",
+            f"{r['sql_fresh']} / {r['sql']}",
+            f"{r['memory_mb']:.1f}",
+            ratio,
+        ]
+        out.write("| " + " | ".join(cells) + " |\n")
+
+
+def growth_table(small_pages, large_pages, size, out) -> None:
+    out.write(f"\nThe same pages with the big list grown to {size:,} contenders:\n\n")
+    out.write(
+        "| Page | SQL fresh, 1x | SQL fresh, 10x | worker MB, 1x | worker MB, 10x | growth |\n"
+    )
+    out.write("|---|---|---|---|---|---|\n")
+    for small, large in zip(small_pages, large_pages, strict=True):
+        before, after = small.result, large.result
+        change = after["memory_mb"] / before["memory_mb"] - 1
+        out.write(
+            f"| {small.name} | {before['sql_fresh']} | {after['sql_fresh']} | "
+            f"{before['memory_mb']:.1f} | {after['memory_mb']:.1f} | {change:+.1%} |\n"
+        )
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    generate.add_arguments(parser)
+    parser.add_argument("--duration", type=int, default=10, help="seconds per load")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--grow-to", type=int, default=10_000, help="contenders, 2nd run")
+    parser.add_argument("--tiny", action="store_true", help="a small world, 1 s a load (CI)")
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    options = parser.parse_args(argv)
+    if options.tiny:
+        for name, value in TINY_WORLD.items():
+            setattr(options, name, value)
+        options.duration, options.grow_to, options.reports = 1, 600, 50
+
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        raise SystemExit("Set DATABASE_URL to a PostgreSQL database the benchmark may fill.")
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is missing: apt-get install wrk")
+    env = server_environment()
+    for name in ("DJANGO_SETTINGS_MODULE", "SECRET_KEY", "REDIS_URL"):
+        if name in env:
+            os.environ[name] = env[name]
+    generate.setup_django()
+    from django.core.management import call_command
+
+    world = generate.world_from(options)
+    say(f"Building the world: {world}")
+    generate.build(world, replace=True, out=sys.stderr)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    pools = create_pools(200 if options.tiny else 2_000)
+    requests_per_post = 3_000 * options.duration
+    floors, pages, vote, comment = build_scenarios(pools, requests_per_post)
+    flush_bench_cache(env)
+
+    with tempfile.TemporaryDirectory() as workdir:
+        with Server(options.port, options.workers, env) as server:
+            for scenario in [floors["hello"], floors["rows"], *pages]:
+                measure(server, scenario, options, workdir)
+            measure(server, floors["bare"], options, workdir)
+            floors["bare"].result["lost"] = lost_votes()
+            # Bare votes move two counters and no Wilson bound: rebuild before the real ones.
+            call_command("recompute_rankings", verbosity=0)
+            measure(server, vote, options, workdir)
+            vote.result["lost"] = lost_votes()
+            vote.result["drift"] = drifted_values()
+            measure(server, comment, options, workdir)
+
+        out = sys.stdout
+        cache = "Redis" if env.get("REDIS_URL") else "per process"
+        out.write(
+            f"\nTechVote benchmark: {len(pools['reader'])} signed-in readers; world: "
+            f"{world.contenders:,} contenders in {world.lists} lists, {world.users:,} members, "
+            f"{world.votes:,} votes, {world.comments:,} comments. gunicorn {options.workers} "
+            f"sync workers, wrk {options.connections} connections, {options.duration} s each, "
+            f"{os.cpu_count()} CPUs, cache {cache}.\n\n"
+        )
+        scenarios = [floors["hello"], floors["rows"], *pages, floors["bare"], vote, comment]
+        table(scenarios, floors, out)
+        for name, scenario in (("Bare votes", floors["bare"]), ("Votes", vote)):
+            wrapped = " (the request list wrapped)" if scenario.result["wrapped"] else ""
+            out.write(
+                f"\n{name}: {scenario.result['ok']:,} answered, {scenario.result['lost']} lost "
+                f"(Vote rows missing from the counters){wrapped}."
+            )
+        drift = vote.result["drift"]
+        out.write(f"\nrecompute_rankings --check after the votes: {drift} drifted values.\n")
+
+        if options.grow_to > world.contenders:
+            say(f"Growing the big list to {options.grow_to:,} contenders")
+            generate.grow_big_list(options.grow_to - world.contenders, out=sys.stderr)
+            flush_bench_cache(env)
+            large_pages = build_scenarios(pools, requests_per_post)[1]
+            with Server(options.port, options.workers, env) as server:
+                for scenario in large_pages:
+                    measure(server, scenario, options, workdir)
+            growth_table(pages, large_pages, options.grow_to, out)
+    if options.json:
+        options.json.parent.mkdir(parents=True, exist_ok=True)
+        results = {s.name: s.result for s in scenarios}
+        options.json.write_text(json.dumps(results, indent=2, default=str))
+
+
+if __name__ == "__main__":
+    main()
