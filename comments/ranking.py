@@ -281,49 +281,51 @@ class Drift:
         )
 
 
-def _expected_counts(contender_list: ContenderList) -> dict[int, dict]:
-    """What every counted field of each contender should hold, from the rows."""
-    votes = {
-        contender_id: (up, down)
-        for contender_id, up, down in Vote.objects.counted()
-        .filter(contender__contender_list=contender_list)
-        .values("contender")
+def _counts_beside_rows(contender_list: ContenderList):
+    """Each contender's stored counts beside the counts of its rows.
+
+    One statement, so one snapshot: with votes arriving meanwhile, the rows
+    and the counts are still seen at the same moment.
+    """
+
+    def rows(queryset):
+        counted = queryset.filter(contender=OuterRef("pk")).order_by().values("contender")
+        return Coalesce(Subquery(counted.annotate(count=Count("pk")).values("count")), 0)
+
+    return (
+        Contender.objects.filter(contender_list=contender_list)
         .annotate(
-            up=Count("pk", filter=Q(value=VoteValue.UP)),
-            down=Count("pk", filter=Q(value=VoteValue.DOWN)),
+            rows_up=rows(Vote.objects.counted().filter(value=VoteValue.UP)),
+            rows_down=rows(Vote.objects.counted().filter(value=VoteValue.DOWN)),
+            rows_comments=rows(Comment.objects.visible()),
         )
-        .values_list("contender", "up", "down")
-    }
-    comments = dict(
-        Comment.objects.visible()
-        .filter(contender__contender_list=contender_list)
-        .values("contender")
-        .annotate(count=Count("pk"))
-        .values_list("contender", "count")
+        .values("pk", *COUNTED_FIELDS, "rows_up", "rows_down", "rows_comments")
     )
-    expected = {}
-    for pk in Contender.objects.filter(contender_list=contender_list).values_list("pk", flat=True):
-        up, down = votes.get(pk, (0, 0))
-        expected[pk] = {
-            "upvotes": up,
-            "downvotes": down,
-            "score": up - down,
-            "wilson_lower": wilson_lower_bound(up, down),
-            "comment_count": comments.get(pk, 0),
-        }
-    return expected
+
+
+def _expected(row: dict) -> dict:
+    """What every counted field should hold, given the counts of the rows."""
+    up, down = row["rows_up"], row["rows_down"]
+    return {
+        "upvotes": up,
+        "downvotes": down,
+        "score": up - down,
+        "wilson_lower": wilson_lower_bound(up, down),
+        "comment_count": row["rows_comments"],
+    }
 
 
 def find_drift(contender_list: ContenderList) -> list[Drift]:
     """Every stored count of the list that differs from its rows."""
-    expected = _expected_counts(contender_list)
-    stored = Contender.objects.filter(contender_list=contender_list).values("pk", *COUNTED_FIELDS)
-    return [
-        Drift(row["pk"], field, row[field], expected[row["pk"]][field])
-        for row in stored
-        for field in COUNTED_FIELDS
-        if row[field] != expected[row["pk"]][field]
-    ]
+    drift = []
+    for row in _counts_beside_rows(contender_list):
+        expected = _expected(row)
+        drift += [
+            Drift(row["pk"], field, row[field], expected[field])
+            for field in COUNTED_FIELDS
+            if row[field] != expected[field]
+        ]
+    return drift
 
 
 def lock_contenders_of(contender_list: ContenderList) -> None:
@@ -344,10 +346,10 @@ def recount_list(contender_list: ContenderList) -> int:
     tally and the write.
     """
     lock_contenders_of(contender_list)
-    drifted = {d.contender_id for d in find_drift(contender_list)}
-    if drifted:
-        expected = _expected_counts(contender_list)
-        Contender.objects.bulk_update(
-            [Contender(pk=pk, **expected[pk]) for pk in drifted], COUNTED_FIELDS
-        )
-    return len(drifted)
+    fixed = []
+    for row in _counts_beside_rows(contender_list):
+        expected = _expected(row)
+        if any(row[field] != expected[field] for field in COUNTED_FIELDS):
+            fixed.append(Contender(pk=row["pk"], **expected))
+    Contender.objects.bulk_update(fixed, COUNTED_FIELDS)
+    return len(fixed)
