@@ -62,6 +62,23 @@ def say(message: str) -> None:
     sys.stderr.flush()
 
 
+def ensure_database(url: str) -> None:
+    """Create the database DATABASE_URL names if it does not exist yet."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    server = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(server, autocommit=True) as connection:
+        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if exists.fetchone() is None:
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            say(f"Created the database {name}")
+
+
 def redis_reachable() -> bool:
     try:
         with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
@@ -148,7 +165,9 @@ class Server:
             response = urllib.request.build_opener(NoRedirect).open(request, timeout=30)
         except urllib.error.HTTPError as answer:  # Redirects land here too.
             response = answer
-        return int(response.headers.get("X-Query-Count", "-1"))
+        with response:
+            response.read()
+            return int(response.headers.get("X-Query-Count", "-1"))
 
 
 def run_wrk(server, scenario, *, duration, connections, threads, workdir) -> dict:
@@ -297,19 +316,21 @@ def build_scenarios(pools: dict[str, list], requests_per_post: int):
 def measure(server, scenario, options, workdir) -> None:
     """Count a fresh request's statements and a shared one's, then load the scenario.
 
-    A post is counted on its second request: the first vote of a day on a list
+    A post is counted on the last requests of its list, which the load does
+    not reach, and on the second of them: the first vote of a day on a list
     also takes the day's snapshot of ranks.
     """
     method, path, cookie, body = scenario.requests[0]
     fresh_cookie = f"{cookie}; {FRESH_COOKIE}" if cookie else FRESH_COOKIE
     if method == "GET":
         scenario.result["sql_fresh"] = server.statements(method, path, fresh_cookie, body)
-        server.statements(method, path, cookie, body)  # Fills the shared caches.
+        for _ in range(4 * options.workers):  # Fill every worker's shared caches.
+            server.statements(method, path, cookie, body)
         scenario.result["sql"] = server.statements(method, path, cookie, body)
     else:
-        server.statements(method, path, cookie, body)
+        server.statements(*scenario.requests[-1])
         scenario.result["sql"] = scenario.result["sql_fresh"] = server.statements(
-            *scenario.requests[1]
+            *scenario.requests[-2]
         )
     scenario.result.update(
         run_wrk(
@@ -322,6 +343,7 @@ def measure(server, scenario, options, workdir) -> None:
         )
     )
     scenario.result["memory_mb"] = server.worker_memory_mb()
+    time.sleep(1)  # wrk stops counting with requests still in flight; let them finish.
     r = scenario.result
     say(f"{scenario.name}: {r['rps']:.0f} req/s, p99 {r['p99_ms']:.1f} ms, {r['failed']} failed")
 
@@ -423,6 +445,7 @@ def main(argv=None) -> None:
         raise SystemExit("Set DATABASE_URL to a PostgreSQL database the benchmark may fill.")
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: apt-get install wrk")
+    ensure_database(os.environ["DATABASE_URL"])
     env = server_environment()
     for name in ("DJANGO_SETTINGS_MODULE", "SECRET_KEY", "REDIS_URL"):
         if name in env:
