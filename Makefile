@@ -8,7 +8,7 @@ PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 # Development server address: `make run ADDRESS=0.0.0.0:8000` to share it.
 ADDRESS ?= 127.0.0.1:8000
 
-.PHONY: run test lint format install install-dev clean lock
+.PHONY: run test lint format install install-dev clean lock bench bench-tiny wrk
 
 run: $(VENV)/.installed
 	DEBUG=1 $(BIN)/python manage.py migrate --no-input
@@ -25,6 +25,19 @@ lint: $(VENV)/.installed-dev
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# The benchmark (README, Performance): PostgreSQL at DATABASE_URL, and wrk.
+bench: $(VENV)/.installed-dev wrk
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+# The same at a small size, a second per load: what CI runs.
+bench-tiny: $(VENV)/.installed-dev wrk
+	$(BIN)/python -m bench.run --tiny
+
+wrk:
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+		&& { apt-get install -y -q wrk >/dev/null || { apt-get update -q >/dev/null && apt-get install -y -q wrk >/dev/null; }; }; } \
+		|| { echo "The benchmark needs wrk: apt-get install wrk" >&2; exit 1; }
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
