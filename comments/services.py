@@ -282,11 +282,12 @@ def cast_vote(*, user: AbstractBaseUser, contender_id: int, value: int) -> VoteO
     return VoteOutcome(contender=contender, contender_list=contender_list, value=value)
 
 
-VOTED_MEANWHILE = ActionRefused(
-    "Your vote on this city changed in another window at the same moment. "
-    "Reload the page to see where it stands.",
-    status=409,
-)
+def _voted_meanwhile() -> ActionRefused:
+    return ActionRefused(
+        "Your vote on this city changed in another window at the same moment. "
+        "Reload the page to see where it stands.",
+        status=409,
+    )
 
 
 def _write_vote(user_id: int, contender_id: int, read: _VoteRead, value: int) -> None:
@@ -303,7 +304,7 @@ def _write_vote(user_id: int, contender_id: int, read: _VoteRead, value: int) ->
                     [user_id, contender_id, value, now, now],
                 )
             except IntegrityError:  # The unique constraint: another request inserted it.
-                raise VOTED_MEANWHILE from None
+                raise _voted_meanwhile() from None
             return
         if value == NO_VOTE:
             cursor.execute(f"DELETE FROM {table} WHERE {as_read}", [read.vote_id, read.old_value])
@@ -314,7 +315,7 @@ def _write_vote(user_id: int, contender_id: int, read: _VoteRead, value: int) ->
                 [value, now, read.vote_id, read.old_value],
             )
         if cursor.rowcount == 0:
-            raise VOTED_MEANWHILE
+            raise _voted_meanwhile()
 
 
 # --- Comments ---------------------------------------------------------------------------
