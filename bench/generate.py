@@ -155,6 +155,25 @@ def sentence(rng: random.Random) -> str:
     return " ".join(words).capitalize() + "."
 
 
+def create_bench_cities(numbers) -> list:
+    """Cities named Benchville 00000, 00001..., spread over countries and continents."""
+    from cities.models import City, Continent
+
+    return City.objects.bulk_create(
+        City(
+            name=f"Benchville {number:05d}",
+            slug=f"benchville-{number:05d}",
+            country=f"Benchland {number % 40}",
+            continent=Continent.values[number % len(Continent.values)],
+            latitude=(number % 170) - 85,
+            longitude=(number % 350) - 175,
+            summary="A benchmark city of fast networks, busy labs and many startups.",
+            profile="Generated for the benchmark.\n\nIt has two paragraphs.",
+        )
+        for number in numbers
+    )
+
+
 def copy_rows(cursor, table: str, columns: list[str], rows, progress: Progress) -> None:
     """Stream rows into `table` with COPY."""
     with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
@@ -188,7 +207,7 @@ def build(world: World, *, replace: bool, out=sys.stdout) -> None:
     from django.db import DatabaseError, connection, transaction
     from django.utils import timezone
 
-    from cities.models import City, Contender, ContenderList, Continent
+    from cities.models import Contender, ContenderList
     from comments.ranking import recount_list
 
     if connection.vendor != "postgresql":
@@ -203,19 +222,7 @@ def build(world: World, *, replace: bool, out=sys.stdout) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         wipe(cursor)
         sizes = world.list_sizes()
-        cities = City.objects.bulk_create(
-            City(
-                name=f"Benchville {number:05d}",
-                slug=f"benchville-{number:05d}",
-                country=f"Benchland {number % 40}",
-                continent=Continent.values[number % len(Continent.values)],
-                latitude=(number % 170) - 85,
-                longitude=(number % 350) - 175,
-                summary="A benchmark city of fast networks, busy labs and many startups.",
-                profile="Generated for the benchmark.\n\nIt has two paragraphs.",
-            )
-            for number in range(max(sizes))
-        )
+        cities = create_bench_cities(range(max(sizes)))
         contender_ids = []
         for number, size in enumerate(sizes):
             contender_list = ContenderList.objects.create(
@@ -386,24 +393,12 @@ def grow_big_list(extra: int, out=sys.stdout) -> None:
     """Add `extra` contenders (new cities, no votes yet) to the first list."""
     from django.db import transaction
 
-    from cities.models import City, Contender, ContenderList, Continent
+    from cities.models import City, Contender, ContenderList
 
     with transaction.atomic():
         big = ContenderList.objects.order_by("pk").first()
         start = City.objects.count()
-        cities = City.objects.bulk_create(
-            City(
-                name=f"Benchville {number:05d}",
-                slug=f"benchville-{number:05d}",
-                country=f"Benchland {number % 40}",
-                continent=Continent.values[number % len(Continent.values)],
-                latitude=0,
-                longitude=0,
-                summary="A benchmark city added to make the big list bigger.",
-                profile="Generated for the benchmark.",
-            )
-            for number in range(start, start + extra)
-        )
+        cities = create_bench_cities(range(start, start + extra))
         Contender.objects.bulk_create(
             Contender(contender_list=big, city=city, status="approved") for city in cities
         )
