@@ -81,12 +81,14 @@ def forget_standing(user: AbstractBaseUser) -> None:
     transaction.on_commit(lambda: cache.delete(_standing_key(user.pk)))
 
 
-_STANDING_SQL = (
-    f"SELECT EXISTS (SELECT 1 FROM {EmailAddress._meta.db_table} "
-    "WHERE user_id = %s AND verified), "
-    f"(SELECT reason FROM {Suspension._meta.db_table} "
-    "WHERE user_id = %s AND lifted_at IS NULL LIMIT 1)"
-)
+# A member's standing as two columns: has a verified address, the reason of
+# an active suspension (or NULL). Its two parameters are the member's id.
+_STANDING_COLUMNS = f"""
+EXISTS (SELECT 1 FROM {EmailAddress._meta.db_table} e WHERE e.user_id = %s AND e.verified),
+(SELECT s.reason FROM {Suspension._meta.db_table} s
+ WHERE s.user_id = %s AND s.lifted_at IS NULL LIMIT 1)
+"""
+_STANDING_SQL = f"SELECT {_STANDING_COLUMNS}"
 
 
 def standing_of(user: AbstractBaseUser) -> Standing:
@@ -121,6 +123,13 @@ def ensure_can_participate(user: AbstractBaseUser) -> None:
 # --- Votes on contenders -------------------------------------------------------------
 
 
+def _vote_deltas(old: int, new: int) -> tuple[int, int]:
+    """How the up and down counts move when a vote or thumb goes from `old` to `new`."""
+    up = (new == VoteValue.UP) - (old == VoteValue.UP)
+    down = (new == VoteValue.DOWN) - (old == VoteValue.DOWN)
+    return up, down
+
+
 @dataclass
 class VoteOutcome:
     """The contender as the vote left it, its list, and the member's vote now (1, -1 or 0)."""
@@ -139,10 +148,7 @@ _VOTE_READ_SQL = f"""
 SELECT c.status, c.upvotes, c.downvotes, c.score, c.wilson_lower, c.comment_count,
        l.id, l.title, l.slug, l.is_open, l.ranking, CAST(l.ranks_snapshot_on AS TEXT),
        city.id, city.name, city.slug,
-       v.id, v.value, v.voided_at IS NOT NULL,
-       EXISTS (SELECT 1 FROM {EmailAddress._meta.db_table} e WHERE e.user_id = %s AND e.verified),
-       (SELECT s.reason FROM {Suspension._meta.db_table} s
-        WHERE s.user_id = %s AND s.lifted_at IS NULL LIMIT 1)
+       v.id, v.value, v.voided_at IS NOT NULL, {_STANDING_COLUMNS}
 FROM {Contender._meta.db_table} c
 JOIN {ContenderList._meta.db_table} l ON l.id = c.contender_list_id
 JOIN {City._meta.db_table} city ON city.id = c.city_id
@@ -274,11 +280,8 @@ def cast_vote(*, user: AbstractBaseUser, contender_id: int, value: int) -> VoteO
     check_rate_limit(user, "vote")
     ensure_daily_snapshot(contender_list)
     _write_vote(user.pk, contender_id, read, value)
-    apply_vote_change(
-        contender,
-        up=(value == VoteValue.UP) - (old == VoteValue.UP),
-        down=(value == VoteValue.DOWN) - (old == VoteValue.DOWN),
-    )
+    up, down = _vote_deltas(old, value)
+    apply_vote_change(contender, up=up, down=down)
     return VoteOutcome(contender=contender, contender_list=contender_list, value=value)
 
 
@@ -457,8 +460,7 @@ def thumb_comment(*, user: AbstractBaseUser, comment_id: int, value: int) -> Thu
     else:
         thumb.value = value
         thumb.save(update_fields=["value"])
-    up = (value == VoteValue.UP) - (old == VoteValue.UP)
-    down = (value == VoteValue.DOWN) - (old == VoteValue.DOWN)
+    up, down = _vote_deltas(old, value)
     Comment.objects.filter(pk=comment.pk).update(
         upvotes=F("upvotes") + up, downvotes=F("downvotes") + down, score=F("score") + up - down
     )
