@@ -369,13 +369,28 @@ def post_comment(
     return comment
 
 
+def ensure_author(user: AbstractBaseUser, comment: Comment, verb: str) -> None:
+    """Refuse anyone but the comment's author: only they may `verb` it."""
+    if comment.author_id != user.pk:
+        raise ActionRefused(f"You can only {verb} your own comments.", status=403)
+
+
+def ensure_within_edit_window(comment: Comment) -> None:
+    """Refuse once the comment is older than COMMENT_EDIT_WINDOW."""
+    window = settings.COMMENT_EDIT_WINDOW
+    if timezone.now() - comment.created_at > window:
+        minutes = int(window.total_seconds() // 60)
+        raise ActionRefused(
+            f"Comments can be edited for {minutes} minutes after posting.", status=403
+        )
+
+
 def _authors_comment(user: AbstractBaseUser, comment_id: int, verb: str) -> Comment:
     """The comment, locked, if `user` wrote it; refuse otherwise."""
     comment = Comment.objects.select_for_update().filter(pk=comment_id).first()
     if comment is None:
         raise ActionRefused("That comment does not exist.", status=404)
-    if comment.author_id != user.pk:
-        raise ActionRefused(f"You can only {verb} your own comments.", status=403)
+    ensure_author(user, comment, verb)
     return comment
 
 
@@ -390,12 +405,7 @@ def edit_comment(*, user: AbstractBaseUser, comment_id: int, body: str) -> Comme
     comment = _authors_comment(user, comment_id, "edit")
     if not comment.is_visible:
         raise ActionRefused("That comment is gone and can no longer be edited.", status=409)
-    window = settings.COMMENT_EDIT_WINDOW
-    if timezone.now() - comment.created_at > window:
-        minutes = int(window.total_seconds() // 60)
-        raise ActionRefused(
-            f"Comments can be edited for {minutes} minutes after posting.", status=403
-        )
+    ensure_within_edit_window(comment)
     if body == comment.body:
         return comment
     CommentRevision.objects.create(

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
@@ -6,7 +5,6 @@ from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -19,6 +17,8 @@ from comments.services import (
     cast_vote,
     delete_comment,
     edit_comment,
+    ensure_author,
+    ensure_within_edit_window,
     post_comment,
     report_comment,
     standing_of,
@@ -183,10 +183,12 @@ def comment_edit(request, comment_id):
     if not request.user.is_authenticated:
         return login_first(request, request.path)
     back = comment_location(comment)
-    if comment.author_id != request.user.pk:
-        return refuse(
-            request, ActionRefused("You can only edit your own comments.", status=403), back
-        )
+    try:
+        ensure_author(request.user, comment, "edit")
+        if request.method != "POST":  # A late post keeps its text: the form says why.
+            ensure_within_edit_window(comment)
+    except ActionRefused as refusal:
+        return refuse(request, refusal, back)
     if request.method == "POST":
         form = CommentForm(request.POST)
         if form.is_valid():
@@ -202,12 +204,6 @@ def comment_edit(request, comment_id):
             messages.success(request, "Your comment is updated.")
             return redirect(back)
         return _comment_form_page(request, "comments/edit.html", comment, form, status=400)
-    if timezone.now() - comment.created_at > settings.COMMENT_EDIT_WINDOW:
-        minutes = int(settings.COMMENT_EDIT_WINDOW.total_seconds() // 60)
-        refusal = ActionRefused(
-            f"Comments can be edited for {minutes} minutes after posting.", status=403
-        )
-        return refuse(request, refusal, back)
     form = CommentForm(initial={"body": comment.body})
     return _comment_form_page(request, "comments/edit.html", comment, form)
 
@@ -226,10 +222,10 @@ def comment_delete(request, comment_id):
             return refuse(request, refusal, back)
         messages.success(request, "Your comment is deleted.")
         return redirect(back)
-    if comment.author_id != request.user.pk:
-        return refuse(
-            request, ActionRefused("You can only delete your own comments.", status=403), back
-        )
+    try:
+        ensure_author(request.user, comment, "delete")
+    except ActionRefused as refusal:
+        return refuse(request, refusal, back)
     return render(request, "comments/delete.html", {"comment": comment})
 
 
