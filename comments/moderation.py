@@ -9,7 +9,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, Group
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from cities.models import Contender, ContenderList
@@ -22,7 +21,7 @@ from comments.models import (
     Suspension,
     Vote,
 )
-from comments.ranking import lock_contenders_of, recount_list
+from comments.ranking import lock_contenders_of, move_comment_count, recount_list
 from comments.services import forget_standing
 
 MODERATORS_GROUP = "Moderators"
@@ -80,9 +79,7 @@ def hide_comment(*, moderator, comment: Comment, reason: str) -> bool:
     comment.hidden_at, comment.hidden_reason = timezone.now(), reason
     comment.save(update_fields=["hidden_at", "hidden_reason"])
     if was_visible:
-        Contender.objects.filter(pk=comment.contender_id).update(
-            comment_count=F("comment_count") - 1
-        )
+        move_comment_count(comment.contender_id, -1)
     _resolve_open_reports(comment, moderator, ReportResolution.HIDDEN)
     _log(
         moderator,
@@ -104,9 +101,7 @@ def restore_comment(*, moderator, comment: Comment, reason: str) -> bool:
     comment.hidden_at, comment.hidden_reason = None, ""
     comment.save(update_fields=["hidden_at", "hidden_reason"])
     if comment.is_visible:
-        Contender.objects.filter(pk=comment.contender_id).update(
-            comment_count=F("comment_count") + 1
-        )
+        move_comment_count(comment.contender_id, 1)
     _log(
         moderator,
         ModerationAction.RESTORE_COMMENT,

@@ -260,6 +260,11 @@ def apply_vote_change(contender: Contender, *, up: int, down: int) -> None:
     contender.wilson_lower = wilson_lower_bound(contender.upvotes, contender.downvotes)
 
 
+def move_comment_count(contender_id: int, by: int) -> None:
+    """Move a contender's count of visible comments by `by` (1 or -1), in the database."""
+    Contender.objects.filter(pk=contender_id).update(comment_count=F("comment_count") + by)
+
+
 # --- Checking and rebuilding --------------------------------------------------------------
 
 COUNTED_FIELDS = ("upvotes", "downvotes", "score", "wilson_lower", "comment_count")

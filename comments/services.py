@@ -30,7 +30,7 @@ from comments.models import (
     Vote,
     VoteValue,
 )
-from comments.ranking import apply_vote_change, ensure_daily_snapshot
+from comments.ranking import apply_vote_change, ensure_daily_snapshot, move_comment_count
 from comments.ratelimits import check_rate_limit
 
 __all__ = ["ActionRefused"]
@@ -365,7 +365,7 @@ def post_comment(
             raise ActionRefused("That comment is gone and takes no more replies.", status=409)
     check_rate_limit(user, "reply" if parent else "comment")
     comment = Comment.objects.create(contender=contender, author=user, parent=parent, body=body)
-    Contender.objects.filter(pk=contender.pk).update(comment_count=F("comment_count") + 1)
+    move_comment_count(contender.pk, 1)
     return comment
 
 
@@ -427,9 +427,7 @@ def delete_comment(*, user: AbstractBaseUser, comment_id: int) -> Comment:
     comment.deleted_at = timezone.now()
     comment.save(update_fields=["deleted_at"])
     if was_visible:
-        Contender.objects.filter(pk=comment.contender_id).update(
-            comment_count=F("comment_count") - 1
-        )
+        move_comment_count(comment.contender_id, -1)
     return comment
 
 
