@@ -293,10 +293,6 @@ class ContenderQuerySet(models.QuerySet):
         """Contenders a moderator has let into the ranking."""
         return self.filter(status=ContenderStatus.APPROVED)
 
-    def pending(self):
-        """Suggestions waiting for a moderator."""
-        return self.filter(status=ContenderStatus.PENDING)
-
     def with_city(self):
         """Join the city, which every row on a page shows."""
         return self.select_related("city")
