@@ -38,13 +38,16 @@ class ContenderPage:
         return self.top_ten + self.contenders
 
 
-def _read_search_form(request) -> SearchForm:
-    """Validate ?q= and ?page=; a malformed page number is a missing page."""
+def _read_search_form(request) -> tuple[SearchForm, str]:
+    """Validate ?q= and ?page=: the form, and the words to look for ("" if none or invalid).
+
+    A malformed page number is a missing page.
+    """
     form = SearchForm(request.GET)
-    form.is_valid()
+    terms = form.cleaned_data.get("q", "") if form.is_valid() else ""
     if "page" in form.errors:
         raise Http404("No such page.")
-    return form
+    return form, terms
 
 
 def _contender_page(contender_list: ContenderList, terms: str, number: int) -> ContenderPage:
@@ -137,8 +140,7 @@ def home(request):
 @cache_for_anonymous
 def list_detail(request, slug):
     """A list: its Top Ten, then the contenders, 25 a page, or the ones matching a search."""
-    form = _read_search_form(request)
-    terms = form.cleaned_data.get("q", "") if form.is_valid() else ""
+    form, terms = _read_search_form(request)
     shared = _shared_list_page(request, slug, terms, form.cleaned_data.get("page") or 1)
     page = shared.page
     rows = _rows_for(request, shared)
@@ -177,8 +179,7 @@ def city_detail(request, slug):
 @cache_for_anonymous
 def search(request):
     """Cities and lists matching the words."""
-    form = _read_search_form(request)
-    terms = form.cleaned_data.get("q", "") if form.is_valid() else ""
+    form, terms = _read_search_form(request)
     cities = lists = []
     if terms:
         cities = list(City.objects.search(terms)[:SEARCH_RESULTS_LIMIT])
