@@ -16,12 +16,12 @@ give it a database of its own.
 
 import argparse
 import contextlib
+import dataclasses
 import itertools
 import os
 import random
 import sys
 import time
-from dataclasses import dataclass
 from datetime import timedelta
 
 import django
@@ -75,7 +75,7 @@ WORDS = [
 ]
 
 
-@dataclass
+@dataclasses.dataclass
 class World:
     """How big a world to build."""
 
@@ -405,15 +405,17 @@ def grow_big_list(extra: int, out=sys.stdout) -> None:
     out.write(f"Added {extra:,} contenders to {big.title}.\n")
 
 
+WORLD_FIELDS = [field.name for field in dataclasses.fields(World)]
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     defaults = World()
-    for name in ("lists", "contenders", "users", "votes", "comments", "thumbs", "reports", "seed"):
+    for name in WORLD_FIELDS:
         parser.add_argument(f"--{name}", type=int, default=getattr(defaults, name))
 
 
 def world_from(arguments: argparse.Namespace) -> World:
-    fields = ("lists", "contenders", "users", "votes", "comments", "thumbs", "reports", "seed")
-    return World(**{name: getattr(arguments, name) for name in fields})
+    return World(**{name: getattr(arguments, name) for name in WORLD_FIELDS})
 
 
 def setup_django() -> None:

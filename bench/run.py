@@ -41,7 +41,6 @@ BASE_DIR = BENCH_DIR.parent
 LUA = BENCH_DIR / "lua" / "requests.lua"
 # The Redis database the benchmark may flush (its rate-limit counters).
 BENCH_REDIS_URL = "redis://127.0.0.1:6379/15"
-FRESH_COOKIE = "techvote_fresh=1"  # Bypasses every shared cache (techvote.middleware).
 # Big enough that the big list has a second page of contenders.
 TINY_WORLD = {"contenders": 120, "users": 500, "votes": 5_000, "comments": 500, "thumbs": 500}
 
@@ -320,8 +319,11 @@ def measure(server, scenario, options, workdir) -> None:
     not reach, and on the second of them: the first vote of a day on a list
     also takes the day's snapshot of ranks.
     """
+    from techvote.middleware import FRESH_COOKIE  # It bypasses every shared cache.
+
     method, path, cookie, body = scenario.requests[0]
-    fresh_cookie = f"{cookie}; {FRESH_COOKIE}" if cookie else FRESH_COOKIE
+    fresh = f"{FRESH_COOKIE}=1"
+    fresh_cookie = f"{cookie}; {fresh}" if cookie else fresh
     if method == "GET":
         scenario.result["sql_fresh"] = server.statements(method, path, fresh_cookie, body)
         for _ in range(4 * options.workers):  # Fill every worker's shared caches.
