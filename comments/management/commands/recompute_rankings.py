@@ -6,7 +6,8 @@ from comments.ranking import find_drift, recount_list
 
 class Command(BaseCommand):
     help = (
-        "Rebuild every contender's vote counts and rank from the Vote rows. "
+        "Rebuild every contender's stored counts (votes, score, Wilson bound, visible "
+        "comments) from the rows; ranks follow from them. "
         "With --check, change nothing: report any drift and exit non-zero if there is some."
     )
 
