@@ -208,7 +208,7 @@ def build(world: World, *, replace: bool, out=sys.stdout) -> None:
     from django.utils import timezone
 
     from cities.models import Contender, ContenderList
-    from comments.ranking import recount_list
+    from comments.counts import recount_list
 
     if connection.vendor != "postgresql":
         raise SystemExit("The benchmark needs PostgreSQL: set DATABASE_URL=postgres://...")

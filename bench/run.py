@@ -237,11 +237,10 @@ def create_pools(size: int) -> dict[str, list]:
 
 def build_scenarios(pools: dict[str, list], requests_per_post: int):
     """Every load the table shows: floors, pages, the bare vote, the vote, the comment."""
-    from cities.models import ContenderList
-    from comments.ranking import ranked
+    from cities.models import Contender, ContenderList
 
     big = ContenderList.objects.order_by("pk").first()
-    contenders = list(ranked(big).values_list("pk", "city__slug"))
+    contenders = list(Contender.objects.approved().ranked(big).values_list("pk", "city__slug"))
     deep_page = max(2, (len(contenders) - 10 + 24) // 25)
     list_path = f"/lists/{big.slug}/"
 
@@ -368,7 +367,7 @@ def lost_votes() -> int:
 def drifted_values() -> int:
     """What `recompute_rankings --check` reports: stored counts that differ from the rows."""
     from cities.models import ContenderList
-    from comments.ranking import find_drift
+    from comments.counts import find_drift
 
     return sum(len(find_drift(contender_list)) for contender_list in ContenderList.objects.all())
 

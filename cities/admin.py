@@ -4,14 +4,11 @@ from cities.models import (
     City,
     Contender,
     ContenderList,
-    ContenderSuggestion,
     Fact,
     Organization,
     Sector,
     Source,
 )
-from comments import moderation
-from comments.admin import ReadOnlyAdmin, act_with_reason
 
 
 class OrganizationInline(admin.TabularInline):
@@ -94,62 +91,3 @@ class ContenderAdmin(admin.ModelAdmin):
         "comment_count",
         "created_at",
     ]
-
-
-class SuggestionStatusFilter(admin.SimpleListFilter):
-    """Pending first: the moderators' queue; the decided ones on request."""
-
-    title = "status"
-    parameter_name = "status"
-
-    def lookups(self, request, model_admin):
-        return Contender.Status.choices
-
-    def choices(self, changelist):
-        for lookup, title in self.lookup_choices:
-            yield {
-                "selected": (self.value() or Contender.Status.PENDING) == lookup,
-                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
-                "display": title,
-            }
-
-    def queryset(self, request, queryset):
-        return queryset.filter(status=self.value() or Contender.Status.PENDING)
-
-
-@admin.register(ContenderSuggestion)
-class ContenderSuggestionAdmin(ReadOnlyAdmin):
-    """Cities members suggested, oldest first, to approve or reject."""
-
-    list_display = ["city", "contender_list", "suggested_by", "created_at", "status"]
-    list_filter = [SuggestionStatusFilter, "contender_list"]
-    search_fields = ["city__name", "suggested_by__username"]
-    list_select_related = ["city", "contender_list", "suggested_by"]
-    ordering = ["created_at"]
-    actions = ["approve", "reject"]
-
-    def has_review_permission(self, request):
-        return request.user.has_perm("cities.review_contender")
-
-    @admin.action(permissions=["review"], description="Approve selected suggestions")
-    def approve(self, request, queryset):
-        return act_with_reason(
-            self,
-            request,
-            queryset,
-            service=moderation.approve_contender,
-            target="contender",
-            title="Approve suggestions",
-            required=False,
-        )
-
-    @admin.action(permissions=["review"], description="Reject selected suggestions")
-    def reject(self, request, queryset):
-        return act_with_reason(
-            self,
-            request,
-            queryset,
-            service=moderation.reject_contender,
-            target="contender",
-            title="Reject suggestions",
-        )

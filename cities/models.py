@@ -1,10 +1,21 @@
-import re
+import operator
+from functools import reduce
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db import connection, models
-from django.db.models import F, Q
+from django.db import models
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
+
+from cities.search import (
+    CITY_SEARCH_FIELDS,
+    CITY_SEARCH_VECTOR,
+    CONTENDER_SEARCH_FIELDS,
+    LIST_SEARCH_FIELDS,
+    LIST_SEARCH_VECTOR,
+    site_search,
+    words_in_fields,
+)
 
 
 class Continent(models.TextChoices):
@@ -14,51 +25,6 @@ class Continent(models.TextChoices):
     NORTH_AMERICA = "north-america", "North America"
     OCEANIA = "oceania", "Oceania"
     SOUTH_AMERICA = "south-america", "South America"
-
-
-def words_in_fields(terms: str, fields: list[str]) -> Q:
-    """Every word must appear in one of the fields (case-insensitive substrings)."""
-    condition = Q()
-    for word in terms.split():
-        any_field = Q()
-        for field in fields:
-            any_field |= Q(**{f"{field}__icontains": word})
-        condition &= any_field
-    return condition
-
-
-def prefix_search_query(terms: str) -> SearchQuery | None:
-    """A full-text query where every word must start a word in the document.
-
-    Only letters and digits reach the query, so no search syntax can get in;
-    "tok jap" becomes `tok:* & jap:*` and finds Tokyo, Japan.
-    """
-    words = re.findall(r"\w+", terms)
-    if not words:
-        return None
-    return SearchQuery(
-        " & ".join(f"{word}:*" for word in words), search_type="raw", config="english"
-    )
-
-
-def site_search(queryset, terms: str, *, vector: SearchVector, fields: list[str], then: str):
-    """Rows matching the words, best first.
-
-    PostgreSQL ranks full-text matches, stemmed and by word prefix ("startups"
-    finds "startup", "shenzh" finds "Shenzhen"); other databases fall back to
-    substrings of `fields`. Ties go by `then`.
-    """
-    if connection.vendor == "postgresql":
-        query = prefix_search_query(terms)
-        if query is None:
-            return queryset.none()
-        return (
-            queryset.annotate(search=vector)
-            .filter(search=query)
-            .annotate(relevance=SearchRank(F("search"), query))
-            .order_by("-relevance", then)
-        )
-    return queryset.filter(words_in_fields(terms, fields)).order_by(then)
 
 
 class Sector(models.Model):
@@ -89,15 +55,6 @@ class Source(models.Model):
 
     def __str__(self):
         return self.title
-
-
-# The words a site search matches, by weight: a hit in the name counts most.
-CITY_SEARCH_VECTOR = (
-    SearchVector("name", "also_known_as", weight="A", config="english")
-    + SearchVector("country", weight="B", config="english")
-    + SearchVector("summary", weight="C", config="english")
-)
-CITY_SEARCH_FIELDS = ["name", "also_known_as", "country", "summary"]
 
 
 class CityQuerySet(models.QuerySet):
@@ -227,10 +184,37 @@ class Fact(models.Model):
         return f"{self.label}: {self.value} {self.unit}".strip()
 
 
-LIST_SEARCH_VECTOR = SearchVector("title", weight="A", config="english") + SearchVector(
-    "question", "description", weight="B", config="english"
-)
-LIST_SEARCH_FIELDS = ["title", "question", "description"]
+class RankingMethod(models.TextChoices):
+    NET_VOTES = "net", "Net votes (up minus down)"
+    WILSON = "wilson", "Wilson lower bound (share of up votes, weighed by how many voted)"
+
+
+# Ranking keys: (field, descending), most significant first. The last field
+# is unique, so no two contenders ever tie. The ranking indexes on Contender
+# (contender_score_idx, contender_wilson_idx) follow these keys.
+RANKING_KEYS = {
+    RankingMethod.NET_VOTES: (("score", True), ("id", False)),
+    RankingMethod.WILSON: (("wilson_lower", True), ("score", True), ("id", False)),
+}
+
+
+def ranking_order(method: str) -> list:
+    """The ORDER BY that ranks a list using `method`, best first."""
+    return [
+        F(field).desc() if descending else F(field).asc()
+        for field, descending in RANKING_KEYS[method]
+    ]
+
+
+def ranks_before(method: str, values: dict) -> Q:
+    """Contenders that rank before one whose ranking fields hold `values`."""
+    terms = []
+    equal_so_far = Q()
+    for field, descending in RANKING_KEYS[method]:
+        better = Q(**{f"{field}__{'gt' if descending else 'lt'}": values[field]})
+        terms.append(equal_so_far & better)
+        equal_so_far &= Q(**{field: values[field]})
+    return reduce(operator.or_, terms)
 
 
 class ContenderListQuerySet(models.QuerySet):
@@ -240,10 +224,40 @@ class ContenderListQuerySet(models.QuerySet):
             self, terms, vector=LIST_SEARCH_VECTOR, fields=LIST_SEARCH_FIELDS, then="title"
         )
 
+    def with_top(self, count: int) -> list["ContenderList"]:
+        """The lists, each with `top`: its first `count` contenders, ranked, with their cities.
 
-class RankingMethod(models.TextChoices):
-    NET_VOTES = "net", "Net votes (up minus down)"
-    WILSON = "wilson", "Wilson lower bound (share of up votes, weighed by how many voted)"
+        Two queries whatever the size of the lists: the lists, each annotated
+        with the ids of its leaders read through its ranking index, then the
+        leaders. Returns a list, since the leaders are laid on the lists read.
+        """
+        annotations = {}
+        for place in range(count):
+            by_method = [
+                When(
+                    ranking=method,
+                    then=Subquery(
+                        Contender.objects.approved()
+                        .filter(contender_list=OuterRef("pk"))
+                        .order_by(*ranking_order(method))
+                        .values("pk")[place : place + 1]
+                    ),
+                )
+                for method in RANKING_KEYS
+            ]
+            annotations[f"place_{place + 1}"] = Case(*by_method, output_field=IntegerField())
+        lists = list(self.annotate(**annotations))
+        wanted = [getattr(item, name) for item in lists for name in annotations]
+        leaders = Contender.objects.filter(pk__in=[pk for pk in wanted if pk]).with_city()
+        leaders = leaders.in_bulk()
+        for item in lists:
+            item.top = []
+            for rank, name in enumerate(annotations, start=1):
+                contender = leaders.get(getattr(item, name))
+                if contender is not None:
+                    contender.rank = rank
+                    item.top.append(contender)
+        return lists
 
 
 class ContenderList(models.Model):
@@ -297,11 +311,65 @@ class ContenderQuerySet(models.QuerySet):
         """Join the city, which every row on a page shows."""
         return self.select_related("city")
 
+    def with_city_and_list(self):
+        """Join the city and the list, which a contender's own page shows."""
+        return self.select_related("city", "contender_list")
+
+    def ranked(self, contender_list: "ContenderList"):
+        """The list's contenders, best first, read through the ranking index of its method."""
+        return self.filter(contender_list=contender_list).order_by(
+            *ranking_order(contender_list.ranking)
+        )
+
+    def with_rank(self):
+        """Annotate `rank`: one more than the approved contenders ahead in the same list.
+
+        A count over the ranking index of each row's list; for the handful of
+        rows a search result, a city page or a contender page shows. A page
+        that reads a list in order numbers its rows instead.
+        """
+        return self.annotate(
+            rank=Case(
+                *(
+                    When(contender_list__ranking=method, then=_ahead_of_outer(method) + 1)
+                    for method in RANKING_KEYS
+                ),
+                output_field=IntegerField(),
+            )
+        )
+
+    def with_previous_rank(self):
+        """Annotate `previous_rank`: the rank at the list's last daily snapshot (None if new).
+
+        The snapshots are RankSnapshot rows, which the vote writes
+        (comments.votes) and so live with it in the comments app. Pages only
+        read them, through Contender's reverse relation `snapshots`, so cities
+        needs no import from comments and the snapshot keeps a single writer.
+        """
+        snapshots = self.model._meta.get_field("snapshots").related_model.objects
+        snapshot = snapshots.filter(
+            contender=OuterRef("pk"), taken_on=OuterRef("contender_list__ranks_snapshot_on")
+        ).values("rank")[:1]
+        return self.annotate(previous_rank=Subquery(snapshot))
+
     def matching(self, terms: str):
         """Contenders whose city or country name contains every word."""
-        return self.filter(
-            words_in_fields(terms, ["city__name", "city__also_known_as", "city__country"])
-        )
+        return self.filter(words_in_fields(terms, CONTENDER_SEARCH_FIELDS))
+
+
+def _ahead_of_outer(method: str) -> Coalesce:
+    """How many approved contenders of the outer row's list rank before it."""
+    key_fields = {field: OuterRef(field) for field, _ in RANKING_KEYS[method]}
+    ahead = (
+        Contender.objects.approved()
+        .filter(contender_list=OuterRef("contender_list"))
+        .filter(ranks_before(method, key_fields))
+        .order_by()
+        .values("contender_list")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(ahead), 0)
 
 
 class ContenderStatus(models.TextChoices):
@@ -314,9 +382,10 @@ class Contender(models.Model):
     """A city standing in a list, with the counts its votes give it.
 
     The counts are stored so that pages read them instead of counting votes;
-    only comments.services and comments.ranking write them. A contender's
-    rank is its position when the database orders the list by them (see
-    comments/ranking.py); it is computed, never stored.
+    only the comments app writes them (comments.votes, comments.counts). A
+    contender's rank is its position when the database orders the list by
+    them (RANKING_KEYS, ContenderQuerySet.ranked and with_rank); it is
+    computed, never stored.
     """
 
     Status = ContenderStatus
@@ -402,7 +471,7 @@ class Contender(models.Model):
     def rank_movement(self) -> int | None:
         """Places gained (positive) or lost since the last daily snapshot.
 
-        Needs `rank` and `previous_rank`, which comments.ranking annotates;
+        Needs `rank` and `previous_rank` (ContenderQuerySet.with_rank, with_previous_rank);
         None where either is missing (a newcomer since the snapshot).
         """
         rank = getattr(self, "rank", None)

@@ -49,14 +49,19 @@ def cached_rows(keys: list[str]) -> dict[str, str]:
     return caches["fragments"].get_many(keys) if keys else {}
 
 
-def render_rows(request, contenders, contender_list, *, as_member: bool) -> list[str]:
+def render_rows(
+    request, contenders, contender_list, *, as_member: bool, votes: dict | None = None
+) -> list[str]:
     """The HTML of each contender's row, as a member or a visitor sees it, cached.
 
-    Each contender's `your_vote` says which of its vote buttons is pressed.
+    `votes` holds the viewer's own vote by contender id (none if missing),
+    which says which of a row's buttons is pressed; the contenders are only
+    read, never changed, since they may come from a shared cache.
     """
+    votes = votes or {}
     path = request.get_full_path()
     keys = [
-        row_key(row_basis(c, contender_list, as_member=as_member, path=path), c.your_vote)
+        row_key(row_basis(c, contender_list, as_member=as_member, path=path), votes.get(c.pk, 0))
         for c in contenders
     ]
     found = cached_rows(keys)
@@ -68,6 +73,7 @@ def render_rows(request, contenders, contender_list, *, as_member: bool) -> list
             context = {
                 "contender": contender,
                 "contender_list": contender_list,
+                "your_vote": votes.get(contender.pk, 0),
                 "user": viewer,
                 "request": request,
             }

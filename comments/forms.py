@@ -1,11 +1,10 @@
 from django import forms
 
 from cities.models import City
+from comments.comments import clean_comment_body
 from comments.exceptions import ActionRefused
 from comments.models import COMMENT_MAX_LENGTH, CommentSort, ReportReason
-from comments.services import VOTE_CHOICES, clean_comment_body
-
-VOTE_ERROR = "A vote is up, down or none."
+from comments.transitions import NOT_A_CHOICE, VOTE_CHOICES
 
 
 class VoteForm(forms.Form):
@@ -14,7 +13,7 @@ class VoteForm(forms.Form):
     value = forms.TypedChoiceField(
         choices=[(value, label) for value, label in VOTE_CHOICES.items()],
         coerce=int,
-        error_messages={"invalid_choice": VOTE_ERROR, "required": VOTE_ERROR},
+        error_messages={"invalid_choice": NOT_A_CHOICE, "required": NOT_A_CHOICE},
     )
 
 

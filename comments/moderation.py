@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cities.models import Contender, ContenderList
+from comments.counts import lock_contenders_of, move_comment_count, recount_list
 from comments.models import (
     Comment,
     ModerationAction,
@@ -21,8 +22,7 @@ from comments.models import (
     Suspension,
     Vote,
 )
-from comments.ranking import lock_contenders_of, move_comment_count, recount_list
-from comments.services import forget_standing
+from comments.standing import forget_standing
 
 MODERATORS_GROUP = "Moderators"
 

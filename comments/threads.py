@@ -1,10 +1,10 @@
 """Reading comment threads for a page: top-level comments, their replies, the reader's thumbs."""
 
-from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404
 from django.utils import timezone
 
+from comments.comments import edit_window_open
 from comments.forms import ThreadForm
 from comments.models import Comment, CommentSort, CommentVote
 
@@ -63,13 +63,13 @@ def thread_page(request, threads, *, sort: str, number: int, contender=None):
     if request.user.is_authenticated and shown:
         mine = CommentVote.objects.filter(user=request.user, comment__in=shown)
         thumbs = dict(mine.values_list("comment_id", "value"))
-    edit_until = timezone.now() - settings.COMMENT_EDIT_WINDOW
+    now = timezone.now()
     for comment in shown:
         comment.thread_replies = replies.get(comment.pk, [])
         comment.your_thumb = thumbs.get(comment.pk, 0)
         comment.is_own = comment.author_id == request.user.pk
         comment.can_edit = (
-            comment.is_own and comment.is_visible and comment.created_at > edit_until
+            comment.is_own and comment.is_visible and edit_window_open(comment, now=now)
         )
     page.object_list = roots
     return page

@@ -11,7 +11,6 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from cities.models import Contender, ContenderList
 from comments.forms import CommentForm, ReportForm, SuggestForm, VoteForm
 from comments.models import Comment, ModerationLogEntry, Vote
-from comments.ranking import with_rank
 from comments.services import (
     ActionRefused,
     cast_vote,
@@ -75,7 +74,7 @@ def login_first(request, back_url: str, anchor: str = ""):
 
 def _contender_or_404(list_slug: str, city_slug: str) -> Contender:
     return get_object_or_404(
-        with_rank(Contender.objects.select_related("city", "contender_list")),
+        Contender.objects.with_city_and_list().with_rank(),
         contender_list__slug=list_slug,
         city__slug=city_slug,
         status=Contender.Status.APPROVED,
@@ -98,11 +97,10 @@ def _member_standing(request):
 
 def _render_contender(request, contender: Contender, form: CommentForm, *, status: int = 200):
     sort, number = read_thread_form(request)
-    contender.your_vote = Vote.objects.values_by_contender(request.user, [contender.pk]).get(
-        contender.pk, 0
-    )
+    your_votes = Vote.objects.values_by_contender(request.user, [contender.pk])
     context = {
         "contender": contender,
+        "your_vote": your_votes.get(contender.pk, 0),
         "contender_list": contender.contender_list,
         "threads": thread_page(
             request,
@@ -332,10 +330,13 @@ def vote(request, contender_id):
 
     contender = outcome.contender
     if wants_json(request):
-        contender.your_vote = outcome.value
         controls = render_to_string(
             "comments/_vote_controls.html",
-            {"contender": contender, "contender_list": outcome.contender_list},
+            {
+                "contender": contender,
+                "contender_list": outcome.contender_list,
+                "your_vote": outcome.value,
+            },
             request=request,
         )
         return JsonResponse(

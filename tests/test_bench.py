@@ -6,8 +6,8 @@ import pytest
 
 from bench.generate import World, build, grow_big_list
 from cities.models import Contender, ContenderList
+from comments.counts import find_drift
 from comments.models import Comment, Report, Vote
-from comments.ranking import find_drift
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 

@@ -98,3 +98,49 @@ def test_members_share_list_data_until_they_change_something(
 
     with django_assert_num_queries(3):
         member_client.get(contender_list.get_absolute_url())
+
+
+@pytest.fixture
+def unpickled_caches(settings):
+    """The shared caches with a backend that returns the stored objects themselves."""
+    backend = {"BACKEND": "tests.unpickled_cache.UnpickledCache"}
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {**backend, "LOCATION": "unpickled-pages"},
+        "fragments": {**backend, "LOCATION": "unpickled-fragments"},
+    }
+    settings.ANONYMOUS_PAGE_SECONDS = 5
+    yield
+    caches["pages"].clear()
+    caches["fragments"].clear()
+
+
+def test_a_cache_that_does_not_copy_shows_no_member_anothers_votes(
+    contender_list, unpickled_caches
+):
+    """The shared list page is read, never changed: each member's votes stay theirs."""
+    alice, bob = UserFactory.create_batch(2)
+    first = at_rank(contender_list, 1)
+    cast_vote(user=alice, contender_id=first.pk, value=1)
+    url = contender_list.get_absolute_url()
+
+    def row_seen_by(member):
+        client = Client()
+        client.force_login(member)
+        html = client.get(url).content.decode()
+        row = html[html.index(f'id="contender-{first.pk}"') :]
+        return row[: row.index("</li>")]
+
+    def state(shared):
+        return vars(shared.page).copy(), [vars(c).copy() for c in shared.page.shown]
+
+    bobs = row_seen_by(bob)
+    (shared,) = [value for value in caches["pages"]._cache.values() if hasattr(value, "page")]
+    before = state(shared)
+    alices = row_seen_by(alice)
+    bobs_again = row_seen_by(bob)
+
+    assert 'aria-pressed="true"' in alices
+    assert 'aria-pressed="true"' not in bobs
+    assert bobs_again == bobs
+    assert state(shared) == before, "a page changed an object it read from the cache"

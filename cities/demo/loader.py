@@ -32,8 +32,8 @@ from cities.models import (
     Sector,
     Source,
 )
+from comments.counts import recount_list
 from comments.models import Comment, CommentVote, Vote, VoteValue
-from comments.ranking import recount_list
 
 User = get_user_model()
 

@@ -5,15 +5,10 @@ import pytest
 from django.utils import timezone
 
 from cities.models import Contender, ContenderList, RankingMethod
+from comments.counts import find_drift, recount_list
 from comments.models import RankSnapshot, Vote
-from comments.ranking import (
-    find_drift,
-    recount_list,
-    wilson_lower_bound,
-    with_previous_rank,
-    with_rank,
-)
 from comments.services import ActionRefused, cast_vote
+from comments.wilson import wilson_lower_bound
 from tests.factories import ContenderFactory, UserFactory
 from tests.helpers import at_rank, rank_of, ranking
 
@@ -248,7 +243,7 @@ def test_the_first_vote_of_a_day_keeps_the_ranks_the_day_began_with(member, make
         RankSnapshot.objects.filter(taken_on=timezone.localdate()).values_list("contender", "rank")
     )
     assert snapshot == {first: 1, second: 2, third: 3}
-    now = with_rank(with_previous_rank(Contender.objects.filter(pk__in=snapshot)))
+    now = Contender.objects.filter(pk__in=snapshot).with_previous_rank().with_rank()
     assert {c.pk: c.rank_movement for c in now} == {third: 2, first: -1, second: -1}
 
 
@@ -263,4 +258,4 @@ def test_later_votes_the_same_day_keep_the_first_snapshot(member, make_ranked_li
     cast_vote(user=UserFactory(), contender_id=second, value=UP)
 
     assert RankSnapshot.objects.count() == 3
-    assert with_previous_rank(Contender.objects.filter(pk=second)).get().previous_rank == 2
+    assert Contender.objects.filter(pk=second).with_previous_rank().get().previous_rank == 2

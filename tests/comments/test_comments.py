@@ -6,8 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cities.models import Contender
+from comments.counts import find_drift
 from comments.models import Comment, CommentRevision, CommentVote, Report
-from comments.ranking import find_drift
 from comments.services import ActionRefused, post_comment, thumb_comment
 from tests.factories import ContenderFactory, UserFactory
 from tests.helpers import at_rank, rank_of

@@ -12,8 +12,8 @@ import pytest
 from django.db import connection
 
 from cities.models import Contender
+from comments.counts import find_drift
 from comments.models import Vote
-from comments.ranking import find_drift
 from comments.services import ActionRefused, cast_vote
 from tests.factories import UserFactory
 from tests.helpers import at_rank, rank_of, ranking

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
+from comments.counts import find_drift
 from comments.models import (
     Comment,
     ModerationAction,
@@ -17,7 +18,6 @@ from comments.models import (
     Vote,
 )
 from comments.moderation import MODERATORS_GROUP, hide_comment, make_moderator
-from comments.ranking import find_drift
 from comments.services import cast_vote, post_comment, report_comment
 from tests.factories import CityFactory, ContenderFactory, UserFactory
 from tests.helpers import at_rank, rank_of

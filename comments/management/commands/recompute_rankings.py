@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from cities.models import ContenderList
-from comments.ranking import find_drift, recount_list
+from comments.counts import find_drift, recount_list
 
 
 class Command(BaseCommand):

@@ -1,0 +1,167 @@
+"""The pages of cities/, assembled: what each shows, in a fixed number of queries.
+
+A list page is the heaviest: its contenders, ranked, with the Top Ten's most
+liked comments, rendered into rows. Everything but a member's own votes is
+the same for every member, so it is built once and shared for
+ANONYMOUS_PAGE_SECONDS (the "pages" cache) unless the member has just
+changed something (techvote.middleware); rows are cached by everything they
+show (cities.rows). A member's own votes are then read for them alone and
+their rows rendered apart: nothing read from a cache is ever changed, so a
+cache that hands back the very object it was given (no pickling) shows no
+member another's votes.
+"""
+
+import hashlib
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import caches
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from cities.models import City, Contender, ContenderList
+from cities.rows import render_rows
+from comments.models import Comment, Vote
+from comments.threads import read_thread_form, thread_page
+from techvote.middleware import wants_fresh
+
+TOP_TEN = 10
+
+
+@dataclass(frozen=True)
+class ContenderPage:
+    """One screen of a list: the Top Ten (first page only) and the contenders after them."""
+
+    top_ten: tuple[Contender, ...]
+    contenders: tuple[Contender, ...]
+    number: int
+    has_next: bool
+
+    @property
+    def shown(self) -> tuple[Contender, ...]:
+        return self.top_ten + self.contenders
+
+
+@dataclass(frozen=True)
+class SharedListPage:
+    """One page of a list as every member sees it before their own votes."""
+
+    contender_list: ContenderList
+    page: ContenderPage
+    member_rows: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """One page of a list for one visitor: the shared page and the rows as they see them."""
+
+    contender_list: ContenderList
+    page: ContenderPage
+    rows: tuple[str, ...]
+
+    # What the template reads, by the names it has always used.
+    top_ten = property(lambda self: self.page.top_ten)
+    contenders = property(lambda self: self.page.contenders)
+    number = property(lambda self: self.page.number)
+    has_next = property(lambda self: self.page.has_next)
+    top_ten_rows = property(lambda self: self.rows[: len(self.page.top_ten)])
+    contender_rows = property(lambda self: self.rows[len(self.page.top_ten) :])
+
+
+def contender_page(contender_list: ContenderList, terms: str, number: int) -> ContenderPage:
+    """The contenders one page of a list shows, with the Top Ten's most liked comments.
+
+    Rows are read in ranking order from the list's ranking index, and a row's
+    rank is its position there; a search result's rank is counted, since the
+    rows before it are not on the page. The objects are fresh from the
+    database: `rank`, `top_comment` and the list are laid on them here,
+    before anything shares them.
+    """
+    per_page = settings.CONTENDERS_PER_PAGE
+    # The profile is long and no row shows it.
+    contenders = (
+        Contender.objects.approved()
+        .ranked(contender_list)
+        .with_city()
+        .defer("city__profile")
+        .with_previous_rank()
+    )
+    if terms:
+        start = (number - 1) * per_page
+        rows = list(contenders.matching(terms).with_rank()[start : start + per_page + 1])
+        top_ten = []
+    else:
+        start = 0 if number == 1 else TOP_TEN + (number - 1) * per_page
+        rows = list(contenders[start : TOP_TEN + number * per_page + 1])
+        for rank, contender in enumerate(rows, start=start + 1):
+            contender.rank = rank
+        top_ten, rows = (rows[:TOP_TEN], rows[TOP_TEN:]) if number == 1 else ([], rows)
+    if number > 1 and not rows:
+        raise Http404("This list has no contenders that far down.")
+    page = ContenderPage(
+        top_ten=tuple(top_ten),
+        contenders=tuple(rows[:per_page]),
+        number=number,
+        has_next=len(rows) > per_page,
+    )
+    top_comments = Comment.objects.top_of(page.top_ten)
+    for contender in page.shown:
+        contender.contender_list = contender_list
+        contender.top_comment = top_comments.get(contender.pk)
+    return page
+
+
+def _shared_list_page(request, slug: str, terms: str, number: int) -> SharedListPage:
+    """One page of a list with its rows as members see them: the same for all."""
+    seconds = settings.ANONYMOUS_PAGE_SECONDS
+    key = "listpage:" + hashlib.blake2b(repr((slug, terms, number)).encode()).hexdigest()
+    shared = caches["pages"].get(key) if seconds and not wants_fresh(request) else None
+    if shared is None:
+        contender_list = get_object_or_404(ContenderList, slug=slug)
+        page = contender_page(contender_list, terms, number)
+        member_rows = render_rows(request, page.shown, contender_list, as_member=True)
+        shared = SharedListPage(contender_list, page, tuple(member_rows))
+        if seconds:
+            caches["pages"].set(key, shared, seconds)
+    return shared
+
+
+def list_page(request, *, slug: str, terms: str, number: int) -> ListPage:
+    """A page of a list for this visitor: a member's rows show their own votes.
+
+    Anonymous visitors' rows link to the login page and back, so they are
+    rendered (from the row cache) for the page's address.
+    """
+    shared = _shared_list_page(request, slug, terms, number)
+    contender_list, shown = shared.contender_list, shared.page.shown
+    if not request.user.is_authenticated:
+        rows = render_rows(request, shown, contender_list, as_member=False)
+        return ListPage(contender_list, shared.page, tuple(rows))
+    your_votes = Vote.objects.values_by_contender(request.user, [c.pk for c in shown])
+    rows = list(shared.member_rows)
+    voted = [(i, c) for i, c in enumerate(shown) if c.pk in your_votes]
+    rendered = render_rows(
+        request, [c for _, c in voted], contender_list, as_member=True, votes=your_votes
+    )
+    for (i, _), row in zip(voted, rendered, strict=True):
+        rows[i] = row
+    return ListPage(contender_list, shared.page, tuple(rows))
+
+
+def city_page(request, *, slug: str) -> dict:
+    """A city's profile, its rank in every list it stands in, and a page of its comments."""
+    city = get_object_or_404(City.objects.with_profile(), slug=slug)
+    standings = (
+        city.contenders.approved()
+        .select_related("contender_list")
+        .order_by("contender_list__position", "contender_list__title")
+        .with_rank()
+    )
+    sort, number = read_thread_form(request)
+    threads = thread_page(
+        request,
+        Comment.objects.filter(contender__city=city, contender__status=Contender.Status.APPROVED),
+        sort=sort,
+        number=number,
+    )
+    return {"city": city, "standings": standings, "threads": threads, "sort": sort}
