@@ -1,12 +1,14 @@
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from cities.forms import SearchForm
 from cities.models import City, ContenderList
 from cities.pages import city_page, list_page
+from techvote.htmx import refusal_partial
 from techvote.middleware import cache_for_anonymous
 
 HOME_TEASER_SIZE = 3
@@ -36,11 +38,23 @@ def home(request):
 @require_safe
 @cache_for_anonymous
 def list_detail(request, slug):
-    """A list: its Top Ten, then the contenders, 25 a page, or the ones matching a search."""
+    """A list: its Top Ten, then the contenders, 25 a page, or the ones matching a search.
+
+    "Load more" with htmx gets the next rows alone (cities/_more_contenders.html).
+    """
     form, terms = _read_search_form(request)
-    page = list_page(request, slug=slug, terms=terms, number=form.cleaned_data.get("page") or 1)
+    number = form.cleaned_data.get("page") or 1
+    try:
+        page = list_page(request, slug=slug, terms=terms, number=number)
+    except Http404 as missing:
+        if not request.htmx:
+            raise
+        return refusal_partial(request, str(missing), status=404)
     context = {"contender_list": page.contender_list, "form": form, "terms": terms, "page": page}
-    return render(request, "cities/list_detail.html", context, status=400 if form.errors else 200)
+    template = "cities/_more_contenders.html" if request.htmx else "cities/list_detail.html"
+    response = render(request, template, context, status=400 if form.errors else 200)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @require_safe

@@ -38,6 +38,15 @@ class VoteQuerySet(models.QuerySet):
         """Votes that count: all but those a moderator voided."""
         return self.filter(voided_at__isnull=True)
 
+    def shown_on_profile_of(self, user):
+        """The member's counted votes, newest first, with the city and list each shows."""
+        return (
+            self.counted()
+            .filter(user=user)
+            .select_related("contender__city", "contender__contender_list")
+            .order_by("-updated_at", "-pk")
+        )
+
 
 class Vote(models.Model):
     """One user's vote on one contender. No row means no vote.
@@ -137,6 +146,15 @@ class CommentQuerySet(models.QuerySet):
         )
         comments = self.filter(pk__in=best_ids).select_related("author")
         return {comment.contender_id: comment for comment in comments}
+
+    def shown_on_profile_of(self, user):
+        """The member's visible comments on approved contenders, newest first."""
+        return (
+            self.visible()
+            .filter(author=user, contender__status=Contender.Status.APPROVED)
+            .select_related("contender__city", "contender__contender_list")
+            .order_by("-created_at")
+        )
 
     def sorted_by(self, sort: str):
         """Top first (score, then oldest) or newest first."""

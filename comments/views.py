@@ -1,10 +1,18 @@
+"""The comments app's pages: thin views that read the form, call one service, and answer.
+
+A plain post is redirected, as a form post should be; an htmx request (a vote
+or a thumb updated in place) gets the partial the page itself includes, and a
+refusal gets its message with its status (techvote.htmx).
+"""
+
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import InvalidPage, Paginator
-from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -24,19 +32,19 @@ from comments.services import (
     suggest_contender,
     thumb_comment,
 )
+from comments.standing import LOG_IN_FIRST
 from comments.threads import comment_location, read_thread_form, thread_page
+from techvote.htmx import refusal_partial
 from techvote.middleware import cache_for_anonymous
 
 VOTES_PER_PAGE = 50
 LOG_ENTRIES_PER_PAGE = 50
+COMMENTS_ON_PROFILE = 20
+
+GET_OR_POST = require_http_methods(["GET", "HEAD", "POST"])
 
 
 # --- Helpers ------------------------------------------------------------------------------
-
-
-def wants_json(request) -> bool:
-    """The page's script asks for JSON; a plain form post gets a redirect or a page."""
-    return request.headers.get("Accept", "").startswith("application/json")
 
 
 def safe_next_url(request, fallback: str) -> str:
@@ -50,9 +58,9 @@ def safe_next_url(request, fallback: str) -> str:
 
 
 def refuse(request, refusal: ActionRefused, back_url: str):
-    """Answer a refused action with its message and status, as JSON or as a page."""
-    if wants_json(request):
-        return JsonResponse({"error": refusal.message}, status=refusal.status)
+    """Answer a refused action with its message and status: in place for htmx, or a page."""
+    if request.htmx:
+        return refusal_partial(request, refusal.message, status=refusal.status)
     context = {"message": refusal.message, "back_url": back_url}
     return render(request, "comments/refused.html", context, status=refusal.status)
 
@@ -67,9 +75,38 @@ def posted_vote_value(request) -> int:
 
 def login_first(request, back_url: str, anchor: str = ""):
     """Send an anonymous visitor to log in, then back to where they were."""
-    if wants_json(request):
-        return refuse(request, ActionRefused("Log in to take part.", status=401), back_url)
+    if request.htmx:
+        return refuse(request, ActionRefused(LOG_IN_FIRST, status=401), back_url)
     return redirect_to_login(f"{back_url}{anchor}")
+
+
+def submit(request, form, act: Callable, *, page: Callable, done: Callable):
+    """The flow of every form page: show it; on a valid post call the service.
+
+    `page(form, status)` renders the form page, `act(data)` calls the service,
+    `done(result)` gives the success message and where to go. A refusal
+    comes back in the form with its status, so nothing typed is lost.
+    """
+    if request.method != "POST":
+        return page(form, 200)
+    if not form.is_valid():
+        return page(form, 400)
+    try:
+        result = act(form.cleaned_data)
+    except ActionRefused as refusal:
+        form.add_error(None, refusal.message)
+        return page(form, refusal.status)
+    message, url = done(result)
+    messages.success(request, message)
+    return redirect(url)
+
+
+def page_of(items, per_page: int, number, missing: str):
+    """One page of `items`; a missing or malformed page number is a 404."""
+    try:
+        return Paginator(items, per_page).page(number)
+    except InvalidPage:
+        raise Http404(missing) from None
 
 
 def _contender_or_404(list_slug: str, city_slug: str) -> Contender:
@@ -88,30 +125,27 @@ def _comment_or_404(comment_id: int) -> Comment:
     )
 
 
-def _member_standing(request):
-    return standing_of(request.user) if request.user.is_authenticated else None
+def _form_page(request, template: str, **context):
+    """A form page renderer for `submit`: the template with the form and the status."""
+    return lambda form, status: render(request, template, {**context, "form": form}, status=status)
 
 
 # --- Contender page: its comments ---------------------------------------------------------
 
 
-def _render_contender(request, contender: Contender, form: CommentForm, *, status: int = 200):
+def _render_contender(request, contender: Contender, form: CommentForm, status: int = 200):
     sort, number = read_thread_form(request)
-    your_votes = Vote.objects.values_by_contender(request.user, [contender.pk])
+    comments = Comment.objects.filter(contender=contender)
     context = {
         "contender": contender,
-        "your_vote": your_votes.get(contender.pk, 0),
         "contender_list": contender.contender_list,
-        "threads": thread_page(
-            request,
-            Comment.objects.filter(contender=contender),
-            sort=sort,
-            number=number,
-            contender=contender,
+        "your_vote": Vote.objects.values_by_contender(request.user, [contender.pk]).get(
+            contender.pk, 0
         ),
+        "threads": thread_page(request, comments, sort=sort, number=number, contender=contender),
         "sort": sort,
         "form": form,
-        "standing": _member_standing(request),
+        "standing": standing_of(request.user) if request.user.is_authenticated else None,
     }
     return render(request, "comments/contender_detail.html", context, status=status)
 
@@ -129,102 +163,70 @@ def comment_create(request, list_slug, city_slug):
     contender = _contender_or_404(list_slug, city_slug)
     if not request.user.is_authenticated:
         return login_first(request, contender.get_comments_url(), "#comment-form")
-    form = CommentForm(request.POST)
-    if form.is_valid():
-        try:
-            comment = post_comment(
-                user=request.user, contender_id=contender.pk, body=form.cleaned_data["body"]
-            )
-        except ActionRefused as refusal:
-            form.add_error(None, refusal.message)
-            return _render_contender(request, contender, form, status=refusal.status)
-        messages.success(request, "Your comment is posted.")
-        return redirect(comment_location(comment))
-    return _render_contender(request, contender, form, status=400)
+    return submit(
+        request,
+        CommentForm(request.POST),
+        lambda data: post_comment(user=request.user, contender_id=contender.pk, **data),
+        page=lambda form, status: _render_contender(request, contender, form, status),
+        done=lambda comment: ("Your comment is posted.", comment_location(comment)),
+    )
 
 
-def _comment_form_page(request, template, comment, form, *, status=200, **extra):
-    context = {"comment": comment, "form": form, **extra}
-    return render(request, template, context, status=status)
-
-
-@require_http_methods(["GET", "HEAD", "POST"])
+@GET_OR_POST
 def comment_reply(request, comment_id):
     """Reply to a comment: the form on its own page, so it works without JavaScript."""
     parent = _comment_or_404(comment_id)
     if not request.user.is_authenticated:
         return login_first(request, request.path)
-    form = CommentForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            reply = post_comment(
-                user=request.user,
-                contender_id=parent.contender_id,
-                parent_id=parent.pk,
-                body=form.cleaned_data["body"],
-            )
-        except ActionRefused as refusal:
-            form.add_error(None, refusal.message)
-            return _comment_form_page(
-                request, "comments/reply.html", parent, form, status=refusal.status
-            )
-        messages.success(request, "Your reply is posted.")
-        return redirect(comment_location(reply))
-    status = 400 if form.errors else 200
-    return _comment_form_page(request, "comments/reply.html", parent, form, status=status)
+    return submit(
+        request,
+        CommentForm(request.POST or None),
+        lambda data: post_comment(
+            user=request.user, contender_id=parent.contender_id, parent_id=parent.pk, **data
+        ),
+        page=_form_page(request, "comments/reply.html", comment=parent),
+        done=lambda reply: ("Your reply is posted.", comment_location(reply)),
+    )
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
+@GET_OR_POST
 def comment_edit(request, comment_id):
-    """Edit one's own comment within the edit window."""
+    """Edit one's own comment within the edit window; a late post keeps its text."""
     comment = _comment_or_404(comment_id)
     if not request.user.is_authenticated:
         return login_first(request, request.path)
     back = comment_location(comment)
     try:
         ensure_author(request.user, comment, "edit")
-        if request.method != "POST":  # A late post keeps its text: the form says why.
+        if request.method != "POST":
             ensure_within_edit_window(comment)
     except ActionRefused as refusal:
         return refuse(request, refusal, back)
-    if request.method == "POST":
-        form = CommentForm(request.POST)
-        if form.is_valid():
-            try:
-                edit_comment(
-                    user=request.user, comment_id=comment.pk, body=form.cleaned_data["body"]
-                )
-            except ActionRefused as refusal:
-                form.add_error(None, refusal.message)
-                return _comment_form_page(
-                    request, "comments/edit.html", comment, form, status=refusal.status
-                )
-            messages.success(request, "Your comment is updated.")
-            return redirect(back)
-        return _comment_form_page(request, "comments/edit.html", comment, form, status=400)
-    form = CommentForm(initial={"body": comment.body})
-    return _comment_form_page(request, "comments/edit.html", comment, form)
+    return submit(
+        request,
+        CommentForm(request.POST or None, initial={"body": comment.body}),
+        lambda data: edit_comment(user=request.user, comment_id=comment.pk, **data),
+        page=_form_page(request, "comments/edit.html", comment=comment),
+        done=lambda _: ("Your comment is updated.", back),
+    )
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
+@GET_OR_POST
 def comment_delete(request, comment_id):
     """Delete one's own comment, after a confirmation page."""
     comment = _comment_or_404(comment_id)
     if not request.user.is_authenticated:
         return login_first(request, request.path)
     back = comment.contender.get_comments_url()
-    if request.method == "POST":
-        try:
-            delete_comment(user=request.user, comment_id=comment.pk)
-        except ActionRefused as refusal:
-            return refuse(request, refusal, back)
-        messages.success(request, "Your comment is deleted.")
-        return redirect(back)
     try:
-        ensure_author(request.user, comment, "delete")
+        if request.method != "POST":
+            ensure_author(request.user, comment, "delete")
+            return render(request, "comments/delete.html", {"comment": comment})
+        delete_comment(user=request.user, comment_id=comment.pk)
     except ActionRefused as refusal:
         return refuse(request, refusal, back)
-    return render(request, "comments/delete.html", {"comment": comment})
+    messages.success(request, "Your comment is deleted.")
+    return redirect(back)
 
 
 @require_POST
@@ -234,40 +236,35 @@ def comment_thumb(request, comment_id):
     if not request.user.is_authenticated:
         return login_first(request, back_url, f"#comment-{comment_id}")
     try:
-        outcome = thumb_comment(
-            user=request.user, comment_id=comment_id, value=posted_vote_value(request)
-        )
+        value = posted_vote_value(request)
+        outcome = thumb_comment(user=request.user, comment_id=comment_id, value=value)
     except ActionRefused as refusal:
         return refuse(request, refusal, back_url)
-    if wants_json(request):
-        comment = outcome.comment
+    if request.htmx:
+        comment = outcome.comment  # The service's own fresh read, shown once.
         comment.your_thumb, comment.is_own = outcome.value, False
-        html = render_to_string("comments/_thumbs.html", {"comment": comment}, request=request)
-        return JsonResponse({"value": outcome.value, "score": comment.score, "html": html})
+        return render(request, "comments/_thumbs.html", {"comment": comment})
     if back_url == "/":
         return redirect(comment_location(_comment_or_404(comment_id)))
     return HttpResponseRedirect(f"{back_url}#comment-{comment_id}")
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
+@GET_OR_POST
 def comment_report(request, comment_id):
     """Report a comment to the moderators, with a reason."""
     comment = _comment_or_404(comment_id)
     if not request.user.is_authenticated:
         return login_first(request, request.path)
-    form = ReportForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            report_comment(user=request.user, comment_id=comment.pk, **form.cleaned_data)
-        except ActionRefused as refusal:
-            form.add_error(None, refusal.message)
-            return _comment_form_page(
-                request, "comments/report.html", comment, form, status=refusal.status
-            )
-        messages.success(request, "Thank you: the moderators will look at this comment.")
-        return redirect(comment_location(comment))
-    status = 400 if form.errors else 200
-    return _comment_form_page(request, "comments/report.html", comment, form, status=status)
+    return submit(
+        request,
+        ReportForm(request.POST or None),
+        lambda data: report_comment(user=request.user, comment_id=comment.pk, **data),
+        page=_form_page(request, "comments/report.html", comment=comment),
+        done=lambda _: (
+            "Thank you: the moderators will look at this comment.",
+            comment_location(comment),
+        ),
+    )
 
 
 @require_safe
@@ -282,34 +279,24 @@ def comment_permalink(request, comment_id):
 # --- Suggestions ---------------------------------------------------------------------------------
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
+@GET_OR_POST
 def suggest(request, slug):
     """Suggest a city for a list; it waits for a moderator."""
     contender_list = get_object_or_404(ContenderList, slug=slug)
     if not request.user.is_authenticated:
         return login_first(request, request.path)
-    form = SuggestForm(request.POST or None, contender_list=contender_list)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                contender = suggest_contender(
-                    user=request.user,
-                    contender_list_id=contender_list.pk,
-                    city_id=form.cleaned_data["city"].pk,
-                )
-            except ActionRefused as refusal:
-                form.add_error(None, refusal.message)
-                status = refusal.status
-            else:
-                messages.success(
-                    request,
-                    f"Thank you: {contender.city.name} waits for a moderator to join the list.",
-                )
-                return redirect(contender_list.get_absolute_url())
-    context = {"contender_list": contender_list, "form": form}
-    return render(request, "comments/suggest.html", context, status=status)
+    return submit(
+        request,
+        SuggestForm(request.POST or None, contender_list=contender_list),
+        lambda data: suggest_contender(
+            user=request.user, contender_list_id=contender_list.pk, city_id=data["city"].pk
+        ),
+        page=_form_page(request, "comments/suggest.html", contender_list=contender_list),
+        done=lambda contender: (
+            f"Thank you: {contender.city.name} waits for a moderator to join the list.",
+            contender_list.get_absolute_url(),
+        ),
+    )
 
 
 # --- Votes ---------------------------------------------------------------------------------------
@@ -322,35 +309,20 @@ def vote(request, contender_id):
     if not request.user.is_authenticated:
         return login_first(request, back_url, f"#contender-{contender_id}")
     try:
-        outcome = cast_vote(
-            user=request.user, contender_id=contender_id, value=posted_vote_value(request)
-        )
+        value = posted_vote_value(request)
+        outcome = cast_vote(user=request.user, contender_id=contender_id, value=value)
     except ActionRefused as refusal:
         return refuse(request, refusal, back_url)
-
-    contender = outcome.contender
-    if wants_json(request):
-        controls = render_to_string(
-            "comments/_vote_controls.html",
-            {
-                "contender": contender,
-                "contender_list": outcome.contender_list,
-                "your_vote": outcome.value,
-            },
-            request=request,
-        )
-        return JsonResponse(
-            {
-                "vote": outcome.value,
-                "score": contender.score,
-                "upvotes": contender.upvotes,
-                "downvotes": contender.downvotes,
-                "html": controls,
-            }
-        )
+    if request.htmx:
+        context = {
+            "contender": outcome.contender,
+            "contender_list": outcome.contender_list,
+            "your_vote": outcome.value,
+        }
+        return render(request, "comments/_vote_controls.html", context)
     if back_url == "/":
         back_url = outcome.contender_list.get_absolute_url()
-    return HttpResponseRedirect(f"{back_url}#contender-{contender.pk}")
+    return HttpResponseRedirect(f"{back_url}#contender-{contender_id}")
 
 
 # --- Members and the moderation log ------------------------------------------------------------
@@ -361,23 +333,13 @@ def vote(request, contender_id):
 def user_profile(request, username):
     """A member's public page: what they voted for and what they said, newest first."""
     profile_user = get_object_or_404(get_user_model(), username=username, is_active=True)
-    votes = (
-        Vote.objects.counted()
-        .filter(user=profile_user)
-        .select_related("contender__city", "contender__contender_list")
-        .order_by("-updated_at", "-pk")
-    )
-    try:
-        page = Paginator(votes, VOTES_PER_PAGE).page(request.GET.get("page", 1))
-    except InvalidPage:
-        raise Http404("No such page of votes.") from None
-    comments = (
-        Comment.objects.visible()
-        .filter(author=profile_user, contender__status=Contender.Status.APPROVED)
-        .select_related("contender__city", "contender__contender_list")
-        .order_by("-created_at")[:20]
-    )
-    context = {"profile_user": profile_user, "votes": page, "comments": comments}
+    votes = Vote.objects.shown_on_profile_of(profile_user)
+    number = request.GET.get("page", 1)
+    context = {
+        "profile_user": profile_user,
+        "votes": page_of(votes, VOTES_PER_PAGE, number, "No such page of votes."),
+        "comments": Comment.objects.shown_on_profile_of(profile_user)[:COMMENTS_ON_PROFILE],
+    }
     return render(request, "comments/user_profile.html", context)
 
 
@@ -386,8 +348,6 @@ def user_profile(request, username):
 def moderation_log(request):
     """Every moderator action, newest first, in public."""
     entries = ModerationLogEntry.objects.select_related("moderator")
-    try:
-        page = Paginator(entries, LOG_ENTRIES_PER_PAGE).page(request.GET.get("page", 1))
-    except InvalidPage:
-        raise Http404("No such page of the log.") from None
+    number = request.GET.get("page", 1)
+    page = page_of(entries, LOG_ENTRIES_PER_PAGE, number, "No such page of the log.")
     return render(request, "comments/moderation_log.html", {"entries": page})

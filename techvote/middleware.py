@@ -5,8 +5,9 @@ request renders it and the next ones, for ANONYMOUS_PAGE_SECONDS, get the
 stored copy before the session, authentication and CSRF middleware even
 run. Only views marked with `cache_for_anonymous` are stored, only 200
 answers without cookies, and never for a request that carries a session or
-a message to show. Signed-in members share list data the same way (see
-cities.views). Whoever has just posted anything carries a short-lived
+a message to show, and an htmx request (a partial) is kept apart from the
+page at the same address. Signed-in members share list data the same way
+(see cities.pages). Whoever has just posted anything carries a short-lived
 FRESH_COOKIE and is never served shared data, so their own vote shows at
 once; everyone else sees it within those few seconds.
 """
@@ -65,7 +66,9 @@ class AnonymousPageCacheMiddleware:
         if not self._may_share(request):
             return self.get_response(request)
         cache = caches["pages"]
-        key = f"page:{request.get_host()}:{request.get_full_path()}"
+        # An htmx request at the same address gets a partial, not the page.
+        partial = request.headers.get("HX-Request") == "true"
+        key = f"page:{request.get_host()}:{request.get_full_path()}:{partial}"
         response = cache.get(key)
         if response is not None:
             return response

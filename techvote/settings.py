@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -81,11 +82,17 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.google",
     "cities.apps.CitiesConfig",
     "comments.apps.CommentsConfig",
+    "django_htmx",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the page cache, so stored pages carry the header too.
+    "csp.middleware.CSPMiddleware",
+    # request.htmx, for the views and the CSRF failure view.
+    "django_htmx.middleware.HtmxMiddleware",
     "techvote.middleware.FreshAfterWriteMiddleware",
     "techvote.middleware.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -229,6 +236,25 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# A CSRF failure answers an htmx request with its message (techvote/htmx.py).
+CSRF_FAILURE_VIEW = "techvote.htmx.csrf_failure"
+
+# Content-Security-Policy (django-csp) on every response: scripts, styles and
+# everything else from this site only, no inline script or style anywhere
+# (htmx is configured to add none), no plugins, no framing, forms post here
+# only. A view that needs more widens it for itself with csp.decorators.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
 SESSION_COOKIE_HTTPONLY = True
 
 AUTH_PASSWORD_VALIDATORS = [

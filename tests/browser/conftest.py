@@ -11,7 +11,7 @@ import shutil
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from tests.browser.support import DEVICES, SCREENSHOTS, UI
+from tests.browser.support import CSP_WATCH_JS, DEVICES, SCREENSHOTS, UI
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -99,6 +99,8 @@ def ui(request, chromium, live_server, device, javascript):
         **DEVICES[device], java_script_enabled=javascript, base_url=live_server.url
     )
     context.set_default_timeout(10_000)
+    # Runs before any script of the page's own, and with JavaScript off too.
+    context.add_init_script(CSP_WATCH_JS)
     page = context.new_page()
     browser_ui = UI(page, base_url=live_server.url, device=device, javascript=javascript)
     yield browser_ui
@@ -112,5 +114,6 @@ def ui(request, chromium, live_server, device, javascript):
         elif report is not None and report.passed:
             unchecked = browser_ui.unchecked_pages()
             assert not unchecked, f"pages visited without the overflow check: {unchecked}"
+            browser_ui.assert_no_csp_violations()
     finally:
         context.close()

@@ -139,6 +139,20 @@ FOCUS_JS = (
 )
 
 
+# Reports every Content-Security-Policy violation to the console, where the
+# UI collects it: the browser fires `securitypolicyviolation` for each thing it
+# refused (an inline style, a script from elsewhere...). An init script, so it
+# runs in every page before the page's own scripts, even with them disabled.
+CSP_VIOLATION_PREFIX = "CSP violation:"
+CSP_WATCH_JS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`PREFIX ${event.effectiveDirective} refused ${event.blockedURI || "inline"}`
+    + ` at ${event.sourceFile || document.location.href}:${event.lineNumber}`
+    + (event.sample ? ` (${event.sample})` : ""));
+});
+""".replace("PREFIX", CSP_VIOLATION_PREFIX)
+
+
 def _strip_fragment(url: str) -> str:
     return url.split("#", 1)[0]
 
@@ -173,11 +187,25 @@ class UI:
         self.javascript = javascript
         self.navigations: list[str] = []
         self.checked: set[str] = set()
+        self.csp_violations: list[str] = []
         page.on("framenavigated", self._record_navigation)
+        page.on("console", self._record_console)
 
     def _record_navigation(self, frame):
         if frame == self.page.main_frame and frame.url.startswith("http"):
             self.navigations.append(_strip_fragment(frame.url))
+
+    def _record_console(self, message) -> None:
+        """Keep every CSP violation: our watch's reports and the browser's own messages."""
+        text = message.text
+        if text.startswith(CSP_VIOLATION_PREFIX) or "Content Security Policy" in text:
+            self.csp_violations.append(f"{self.path}: {text}")
+
+    def assert_no_csp_violations(self) -> None:
+        """The browser refused nothing the pages asked for under the Content-Security-Policy."""
+        assert not self.csp_violations, "Content-Security-Policy violations:\n  " + "\n  ".join(
+            self.csp_violations
+        )
 
     def unchecked_pages(self) -> list[str]:
         return sorted(set(self.navigations) - self.checked)

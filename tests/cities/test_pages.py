@@ -81,7 +81,35 @@ def test_load_more_link_leads_to_the_next_contenders(client, make_ranked_list):
 
     assert ranks_on(response, "top_ten") == []
     assert ranks_on(response, "contenders") == list(range(36, 41))
-    assert "data-load-more" not in response.content.decode()
+    assert "Load more contenders" not in response.content.decode()
+
+
+def test_load_more_by_htmx_gets_the_next_rows_and_the_next_link(client, make_ranked_list):
+    contender_list = make_ranked_list(70)
+    headers = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "contenders-list"}
+
+    second = client.get(list_url(contender_list, page=2), **headers)
+    last = client.get(list_url(contender_list, page=3), **headers)
+
+    html = second.content.decode()
+    assert "<html" not in html
+    assert ranks_on(second, "contenders") == list(range(36, 61))
+    assert html.count('<li class="contender"') == 25
+    assert 'id="load-more" hx-swap-oob="outerHTML"' in html
+    assert 'hx-get="?page=3"' in html
+    assert '<p id="load-more" hx-swap-oob="delete"></p>' in last.content.decode()
+    assert "HX-Request" in second.get("Vary", "")
+
+
+def test_load_more_past_the_end_by_htmx_gets_a_message(client, make_ranked_list):
+    contender_list = make_ranked_list(12)
+    headers = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "contenders-list"}
+
+    response = client.get(list_url(contender_list, page=5), **headers)
+
+    assert response.status_code == 404
+    assert response["HX-Retarget"] == "#contenders-list-error"
+    assert "no contenders that far down" in response.content.decode()
 
 
 def test_a_short_list_has_no_contenders_section(client, make_ranked_list):

@@ -307,17 +307,24 @@ def test_no_thumb_for_ones_own_comment(member, contender):
     assert not CommentVote.objects.exists()
 
 
-def test_a_thumb_by_script_returns_fresh_buttons(member_client, contender):
+def test_a_thumb_by_htmx_returns_the_fresh_thumbs_partial(member_client, contender):
     comment = say(UserFactory(), contender)
 
     response = member_client.post(
         reverse("comments:comment_thumb", args=[comment.pk]),
         {"value": "1"},
-        HTTP_ACCEPT="application/json",
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET=f"thumbs-{comment.pk}",
     )
 
-    assert response.json()["score"] == 1
-    assert 'aria-pressed="true"' in response.json()["html"]
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.lstrip().startswith(f'<div class="thumbs" id="thumbs-{comment.pk}">')
+    assert 'value="0" class="thumb thumb--up" aria-pressed="true"' in html
+    assert '<span class="visually-hidden">Comment score </span>1</span>' in html
+    assert "<html" not in html
+    comment.refresh_from_db()
+    assert comment.score == 1
 
 
 def test_comments_sort_by_top_or_newest(client, contender, relaxed_rate_limits):

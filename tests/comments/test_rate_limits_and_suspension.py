@@ -97,18 +97,20 @@ def test_the_daily_limit_holds_too(member, contenders, settings):
         cast_vote(user=member, contender_id=contenders[4].pk, value=1)
 
 
-def test_a_vote_by_script_over_the_limit_gets_json_429(member_client, contenders, settings):
+def test_a_vote_by_htmx_over_the_limit_gets_429_in_place(member_client, contenders, settings):
     settings.RATE_LIMITS = {
         **settings.RATE_LIMITS,
         "vote": {"established": {"minute": 1, "day": 100}, "new": {"minute": 1, "day": 1}},
     }
     url = reverse("comments:vote", args=[contenders[5].pk])
-    member_client.post(url, {"value": "1"}, HTTP_ACCEPT="application/json")
+    headers = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": f"vote-{contenders[5].pk}"}
+    member_client.post(url, {"value": "1"}, **headers)
 
-    response = member_client.post(url, {"value": "-1"}, HTTP_ACCEPT="application/json")
+    response = member_client.post(url, {"value": "-1"}, **headers)
 
     assert response.status_code == 429
-    assert "Slow down" in response.json()["error"]
+    assert "Slow down" in response.content.decode()
+    assert response["HX-Retarget"] == f"#vote-{contenders[5].pk}-error"
     assert Vote.objects.get().value == 1
 
 

@@ -10,7 +10,10 @@ from tests.helpers import at_rank, rank_of
 
 pytestmark = pytest.mark.django_db
 
-JSON = {"HTTP_ACCEPT": "application/json"}
+
+def htmx(contender):
+    """The headers htmx sends for a press of one of the contender's vote buttons."""
+    return {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": f"vote-{contender.pk}"}
 
 
 def vote_url(contender):
@@ -75,23 +78,60 @@ def test_an_unsafe_next_url_is_replaced_by_the_list(member_client, contender_lis
 # --- With JavaScript --------------------------------------------------------------
 
 
-def test_a_script_gets_the_new_score_and_buttons(member_client, tenth):
-    response = member_client.post(vote_url(tenth), {"value": "1"}, **JSON)
+def test_htmx_gets_the_vote_controls_partial_with_the_new_score(member_client, tenth):
+    response = member_client.post(vote_url(tenth), {"value": "1"}, **htmx(tenth))
 
     assert response.status_code == 200
-    data = response.json()
-    assert (data["vote"], data["score"], data["upvotes"]) == (1, 1, 1)
-    assert 'aria-pressed="true"' in data["html"]
-    assert f'action="{vote_url(tenth)}"' in data["html"]
+    html = response.content.decode()
+    assert html.lstrip().startswith(f'<div class="vote" id="vote-{tenth.pk}"')
+    assert "<html" not in html
+    assert 'value="0" class="vote__button vote__button--up" aria-pressed="true"' in html
+    assert '<span class="visually-hidden">Score </span>1</span>' in html
+    assert f'hx-post="{vote_url(tenth)}"' in html
+    tenth.refresh_from_db()
+    assert (tenth.upvotes, tenth.downvotes, tenth.score) == (1, 0, 1)
 
 
-def test_a_script_gets_refusals_as_json(member_client, make_ranked_list):
+def test_the_partial_is_the_one_the_page_shows(member_client, member, contender_list, tenth):
+    partial = member_client.post(vote_url(tenth), {"value": "1"}, **htmx(tenth))
+
+    page = member_client.get(list_url(contender_list)).content.decode()
+
+    assert partial.content.decode().strip() in page
+
+
+def test_htmx_gets_refusals_in_the_widgets_message_slot(member_client, make_ranked_list):
     closed = Contender.objects.get(contender_list=make_ranked_list(1, is_open=False))
 
-    response = member_client.post(vote_url(closed), {"value": "1"}, **JSON)
+    response = member_client.post(vote_url(closed), {"value": "1"}, **htmx(closed))
 
     assert response.status_code == 409
-    assert "has closed" in response.json()["error"]
+    assert response["HX-Retarget"] == f"#vote-{closed.pk}-error"
+    assert response["HX-Reswap"] == "outerHTML"
+    html = response.content.decode()
+    assert f'id="vote-{closed.pk}-error" role="alert"' in html
+    assert "has closed" in html
+    assert not Vote.objects.exists()
+
+
+def test_a_malformed_value_by_htmx_gets_400_in_the_slot(member_client, tenth):
+    response = member_client.post(vote_url(tenth), {"value": "7"}, **htmx(tenth))
+
+    assert response.status_code == 400
+    assert "A vote is up, down or none." in response.content.decode()
+    assert response["HX-Retarget"] == f"#vote-{tenth.pk}-error"
+
+
+def test_an_expired_form_by_htmx_gets_403_in_the_slot(member, tenth):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(member)
+
+    response = client.post(vote_url(tenth), {"value": "1"}, **htmx(tenth))
+
+    assert response.status_code == 403
+    assert "This form has expired" in response.content.decode()
+    assert response["HX-Retarget"] == f"#vote-{tenth.pk}-error"
+    assert not Vote.objects.exists()
 
 
 # --- Anonymous visitors -------------------------------------------------------------
@@ -117,8 +157,11 @@ def test_an_anonymous_post_is_sent_to_login_and_back(client, contender_list, ten
     assert not Vote.objects.exists()
 
 
-def test_an_anonymous_script_gets_401(client, tenth):
-    assert client.post(vote_url(tenth), {"value": "1"}, **JSON).status_code == 401
+def test_an_anonymous_htmx_request_gets_401_and_a_message(client, tenth):
+    response = client.post(vote_url(tenth), {"value": "1"}, **htmx(tenth))
+
+    assert response.status_code == 401
+    assert "Log in to take part." in response.content.decode()
 
 
 # --- Bad votes change nothing ---------------------------------------------------------
