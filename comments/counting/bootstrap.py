@@ -33,7 +33,12 @@ from numpy.typing import NDArray
 from scipy import sparse
 
 from comments.counting.borda import borda_points
-from comments.counting.bradley_terry import PRIOR_DUELS, Duels, bradley_terry_strengths
+from comments.counting.bradley_terry import (
+    PRIOR_DUELS,
+    Duels,
+    bradley_terry_strengths,
+    fixed_curvature,
+)
 from comments.counting.pairwise import pairwise_counter
 from comments.counting.preferences import counting_members
 from comments.counting.ranks import order_by_score, ranks_from_order, ranks_from_scores
@@ -200,9 +205,11 @@ def bootstrap_bradley_terry(
     """Bradley-Terry's rank intervals, resampling members with all their duels.
 
     A round's wins are by_member^T @ weights; its fit starts from the full
-    count's strengths, which it is close to, and stops at a coarser tolerance.
+    count's strengths, which it is close to, steps with the full count's
+    curvature factored once, and stops at a coarser tolerance.
     """
     strengths = bradley_terry_strengths(duels.wins(), prior_duels=prior_duels)
+    curvature = fixed_curvature(duels.wins(), strengths, prior_duels=prior_duels)
     order = order_by_score(strengths)
     counting = counting_members(duels.by_member)
     ranks = np.empty((rounds, duels.n_contenders), dtype=np.intp)
@@ -212,6 +219,7 @@ def bootstrap_bradley_terry(
             prior_duels=prior_duels,
             initial=strengths,
             tolerance=ROUND_TOLERANCE,
+            curvature=curvature,
         )
         ranks[round_number] = ranks_from_scores(fitted)
         if progress:

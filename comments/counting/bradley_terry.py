@@ -16,8 +16,8 @@ the same fit:
   7,000 iterations (10 s) where Newton needs 6 (0.2 s): contenders with few
   duels are what MM converges slowly on. Both are tested to agree.
 
-Both work over the compared pairs only (Newton's linear system is n x n;
-dense up to DENSE_SOLVE_LIMIT contenders, sparse beyond). No library is
+Both work over the compared pairs only (Newton's linear system is n x n:
+Cholesky up to DENSE_SOLVE_LIMIT contenders, conjugate gradients beyond). No library is
 needed for either; `choix` offers MM-type and spectral fits but not the
 sparse, warm-started fit the bootstrap wants.
 
@@ -42,6 +42,7 @@ is the chance of beating a randomly chosen other contender:
 "Can't decide" answers are not duels here: they carry no winner.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -122,13 +123,16 @@ def bradley_terry_strengths(
     tolerance: float = TOLERANCE,
     max_iterations: int = MAX_ITERATIONS,
     initial: ArrayLike | None = None,
+    curvature: Callable[[NDArray], NDArray] | None = None,
 ) -> NDArray[np.float64]:
     """Strengths p (n,), geometric mean 1, from the wins matrix w (n x n, dense or sparse).
 
     Stops when no log-strength moves by more than `tolerance`. `initial` (n,)
     starts from earlier strengths (a bootstrap round starts from the full
-    count's). Raises ValueError when prior_duels is 0 and the plain MLE does
-    not exist, RuntimeError when the fit has not converged in max_iterations.
+    count's), and `curvature` (from fixed_curvature) steps Newton with its
+    curvature rather than a new one each step. Raises ValueError when
+    prior_duels is 0 and the plain MLE does not exist, RuntimeError when the
+    fit has not converged in max_iterations.
     """
     w = sparse.coo_array(wins)
     w.sum_duplicates()
@@ -144,8 +148,10 @@ def bradley_terry_strengths(
                 "chain of wins; use prior_duels > 0"
             )
     start = np.ones(n) if initial is None else np.asarray(initial, dtype=float)
-    fit = _newton if method == "newton" else _minorize_maximize
-    strengths = fit(w, prior_duels, np.log(start), tolerance, max_iterations)
+    if method == "newton":
+        strengths = _newton(w, prior_duels, np.log(start), tolerance, max_iterations, curvature)
+    else:
+        strengths = _minorize_maximize(w, prior_duels, np.log(start), tolerance, max_iterations)
     return strengths / _geometric_mean(strengths)
 
 
@@ -174,58 +180,128 @@ def _minorize_maximize(
     raise RuntimeError(f"Bradley-Terry did not converge in {max_iterations} iterations")
 
 
+@dataclass(frozen=True)
+class _Meetings:
+    """The duels as the Newton steps read them: both orders of each compared pair."""
+
+    wins: sparse.coo_array
+    won: NDArray[np.float64]
+    first: NDArray[np.intp]
+    second: NDArray[np.intp]
+    met: NDArray[np.float64]
+
+    @classmethod
+    def of(cls, wins: ArrayLike | sparse.sparray) -> "_Meetings":
+        w = sparse.coo_array(wins)
+        w.sum_duplicates()
+        meetings = sparse.coo_array(w + w.T)
+        meetings.sum_duplicates()
+        won = np.bincount(w.row, weights=w.data, minlength=w.shape[0])
+        return cls(w, won, meetings.row, meetings.col, meetings.data)
+
+    def log_likelihood(self, theta: NDArray, prior: float) -> float:
+        w = self.wins
+        duels = w.data @ -np.logaddexp(0.0, theta[w.col] - theta[w.row])
+        virtual = -prior * (np.logaddexp(0.0, -theta) + np.logaddexp(0.0, theta)).sum()
+        return float(duels + virtual)
+
+    def gradient(self, theta: NDArray, prior: float) -> NDArray[np.float64]:
+        beats = _logistic(theta[self.first] - theta[self.second])
+        expected = np.bincount(self.first, weights=self.met * beats, minlength=len(theta))
+        return self.won + prior - expected - 2 * prior * _logistic(theta)
+
+    def curvature(self, theta: NDArray, prior: float) -> sparse.csr_array:
+        """Minus the Hessian: a weighted graph Laplacian plus the prior's diagonal."""
+        n = len(theta)
+        beats = _logistic(theta[self.first] - theta[self.second])
+        own = _logistic(theta)
+        spread = self.met * beats * (1 - beats)
+        laplacian = sparse.csr_array((-spread, (self.first, self.second)), shape=(n, n))
+        return laplacian + sparse.diags_array(
+            np.bincount(self.first, weights=spread, minlength=n) + 2 * prior * own * (1 - own)
+        )
+
+
+def fixed_curvature(
+    wins: ArrayLike | sparse.sparray,
+    strengths: ArrayLike,
+    *,
+    prior_duels: float = PRIOR_DUELS,
+) -> Callable[[NDArray], NDArray] | None:
+    """The curvature at `strengths`, Cholesky-factored once, as a solver for later fits.
+
+    A bootstrap round's fit is close to the full count's, so it can step with
+    the full count's curvature (a chord Newton method: each step O(n^2) instead
+    of a new O(n^3) factorisation). None above DENSE_SOLVE_LIMIT contenders, or
+    without a prior (the curvature is then singular), where each fit factors its own.
+    """
+    theta = np.log(np.asarray(strengths, dtype=float))
+    if len(theta) > DENSE_SOLVE_LIMIT or prior_duels <= 0:
+        return None
+    factor = linalg.cho_factor(_Meetings.of(wins).curvature(theta, prior_duels).toarray())
+    return lambda gradient: linalg.cho_solve(factor, gradient)
+
+
 def _newton(
-    w: sparse.coo_array, prior: float, log_start: NDArray, tolerance: float, max_iterations: int
+    wins: ArrayLike | sparse.sparray,
+    prior: float,
+    log_start: NDArray,
+    tolerance: float,
+    max_iterations: int,
+    solve: Callable[[NDArray], NDArray] | None = None,
 ) -> NDArray[np.float64]:
     """Maximise the log-likelihood l(theta) by Newton steps with step halving.
 
     l = sum w_ij log s(theta_i - theta_j) + a sum_i [log s(theta_i) + log s(-theta_i)],
     s the logistic function; the second sum is the virtual duels against
-    strength 1 (theta = 0). Its Hessian is minus a weighted graph Laplacian
-    (plus 2a s(1 - s) on the diagonal), positive definite once negated when
-    a > 0; with a = 0 contender 0 is pinned at theta = 0 instead.
+    strength 1 (theta = 0). Minus its Hessian is a weighted graph Laplacian
+    plus 2a s(1 - s) on the diagonal: positive definite when a > 0; with
+    a = 0 contender 0 is pinned at theta = 0 instead. `solve`, when given,
+    replaces each step's curvature (see fixed_curvature); any positive
+    definite curvature gives a climbing direction, so step halving still holds.
     """
-    n = w.shape[0]
-    won = np.bincount(w.row, weights=w.data, minlength=n)
-    meetings = sparse.coo_array(w + w.T)
-    meetings.sum_duplicates()
-    first, second, met = meetings.row, meetings.col, meetings.data
+    meetings = _Meetings.of(wins)
+    n = len(log_start)
     free = slice(None) if prior > 0 else slice(1, None)
-
-    def log_likelihood(theta: NDArray) -> float:
-        duels = w.data @ -np.logaddexp(0.0, theta[w.col] - theta[w.row])
-        virtual = -prior * (np.logaddexp(0.0, -theta) + np.logaddexp(0.0, theta)).sum()
-        return float(duels + virtual)
-
     theta = log_start - (0.0 if prior > 0 else log_start[0])
+    height = meetings.log_likelihood(theta, prior)
     for _ in range(max_iterations):
-        beats = _logistic(theta[first] - theta[second])
-        own = _logistic(theta)
-        gradient = won + prior - np.bincount(first, weights=met * beats, minlength=n)
-        gradient -= 2 * prior * own
-        spread = met * beats * (1 - beats)
-        curvature = sparse.csr_array((-spread, (first, second)), shape=(n, n))
-        curvature = curvature + sparse.diags_array(
-            np.bincount(first, weights=spread, minlength=n) + 2 * prior * own * (1 - own)
-        )
+        gradient = meetings.gradient(theta, prior)
         step = np.zeros(n)
-        step[free] = _solve_positive(curvature[free, free], gradient[free])
+        if solve is not None:
+            step = solve(gradient)
+        else:
+            curvature = meetings.curvature(theta, prior)
+            step[free] = _solve_positive(curvature[free, free], gradient[free])
         if np.max(np.abs(step), initial=0.0) < tolerance:
             return np.exp(theta + step)
         # Halve the step until it climbs; near the top the likelihood changes
         # less than its rounding, so a step within that rounding is taken too.
-        before, scale = log_likelihood(theta), 1.0
-        slack = 1e-12 * max(1.0, abs(before))
-        while log_likelihood(theta + scale * step) < before - slack and scale > 1e-6:
+        slack = 1e-12 * max(1.0, abs(height))
+        scale = 1.0
+        climbed = meetings.log_likelihood(theta + step, prior)
+        while climbed < height - slack and scale > 1e-6:
             scale /= 2
-        theta = theta + scale * step
+            climbed = meetings.log_likelihood(theta + scale * step, prior)
+        theta, height = theta + scale * step, climbed
     raise RuntimeError(f"Bradley-Terry did not converge in {max_iterations} iterations")
 
 
 def _solve_positive(matrix: sparse.csr_array, vector: NDArray) -> NDArray[np.float64]:
+    """Solve a positive definite system: dense Cholesky, or Jacobi-preconditioned CG.
+
+    Sparse LU fills in badly on the Laplacian of a well-mixed list (minutes
+    at 10,000 contenders); conjugate gradients need only products with it.
+    """
     if matrix.shape[0] <= DENSE_SOLVE_LIMIT:
         return linalg.solve(matrix.toarray(), vector, assume_a="pos")
-    return sparse_linalg.spsolve(sparse.csc_array(matrix), vector)
+    jacobi = sparse.diags_array(1.0 / matrix.diagonal())
+    solution, info = sparse_linalg.cg(
+        matrix, vector, rtol=1e-10, maxiter=10 * len(vector), M=jacobi
+    )
+    if info != 0:
+        raise RuntimeError("Bradley-Terry's Newton step did not converge")
+    return solution
 
 
 def _logistic(x: NDArray) -> NDArray[np.float64]:

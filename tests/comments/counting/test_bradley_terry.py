@@ -7,6 +7,7 @@ from comments.counting import bradley_terry
 from comments.counting.bradley_terry import (
     bradley_terry_strengths,
     duels_from_rows,
+    fixed_curvature,
     win_chances,
 )
 
@@ -32,7 +33,7 @@ def test_the_two_fits_agree_on_a_larger_list():
     assert newton == pytest.approx(mm, rel=1e-8)
 
 
-def test_the_sparse_solve_gives_the_dense_solves_fit(monkeypatch):
+def test_conjugate_gradients_give_the_dense_solves_fit(monkeypatch):
     generator = np.random.default_rng(8)
     wins = generator.poisson(1.0, (12, 12)) * (1 - np.eye(12, dtype=int))
     dense = bradley_terry_strengths(wins)
@@ -40,6 +41,18 @@ def test_the_sparse_solve_gives_the_dense_solves_fit(monkeypatch):
     monkeypatch.setattr(bradley_terry, "DENSE_SOLVE_LIMIT", 5)
 
     assert bradley_terry_strengths(wins) == pytest.approx(dense, rel=1e-9)
+
+
+def test_a_fit_stepping_with_a_fixed_curvature_reaches_the_same_strengths():
+    generator = np.random.default_rng(9)
+    wins = generator.poisson(2.0, (20, 20)) * (1 - np.eye(20, dtype=int))
+    resampled = generator.poisson(wins)
+    near = bradley_terry_strengths(wins)
+
+    refit = bradley_terry_strengths(resampled, initial=near, curvature=fixed_curvature(wins, near))
+
+    assert refit == pytest.approx(bradley_terry_strengths(resampled), rel=1e-8)
+    assert fixed_curvature(wins, near, prior_duels=0) is None
 
 
 def test_the_prior_keeps_contenders_without_duels_or_wins_finite():
