@@ -22,4 +22,23 @@ The data
 
 The shared rule: a higher score ranks higher, and equal scores go to the
 lower index, the contender that joined the list first (ranks.py).
+
+The files
+---------
+- preferences.py: tier_matrix, the (M x n) tiers from ballot and vote rows.
+- ranks.py: scores (n,) or (rounds, n) to orders and 1-based ranks.
+- pairwise.py: the head-to-head table d (n x n), d[i, j] = members who
+  prefer i to j, by sparse products; "who ranked both" (d + d^T) and
+  shares; one contender against all others without the table.
+- borda.py: Borda scores (n,) = row sums of d, straight from the tiers.
+- schulze.py: strongest paths (k x k), the Schulze order with its tie-break
+  (Borda, then index), the Condorcet winner, and the subset rule above
+  1,000 contenders (Schulze over the leading 1,000 by Borda, the rest after
+  them by Borda).
+- bradley_terry.py: duels from rows, strengths (n,) fitted to the wins
+  matrix (n x n), All Our Ideas' score (n,).
+- bootstrap.py: each method resampled by member (200 seeded rounds): per
+  contender the 95% rank interval, chance of a Top Ten place,
+  conservative rank and tied band; Schulze over its leading 100 only.
+- pairs.py: the next duel pair for a member, adaptive and reproducible.
 """
