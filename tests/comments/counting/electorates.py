@@ -54,7 +54,9 @@ def tiers_of(members: list[Member], n: int, *, positions_from: int = 1, gap: int
         for place, c in enumerate(member.ballot)
     ]
     vote_rows = [(m, c, v) for m, member in enumerate(members) for c, v in member.votes.items()]
-    b_member, b_contender, b_position = zip(*ballot_rows, strict=True) if ballot_rows else ((),) * 3
+    b_member, b_contender, b_position = (
+        zip(*ballot_rows, strict=True) if ballot_rows else ((),) * 3
+    )
     v_member, v_contender, v_value = zip(*vote_rows, strict=True) if vote_rows else ((),) * 3
     return tier_matrix(
         n_members=len(members),

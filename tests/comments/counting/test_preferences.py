@@ -44,15 +44,20 @@ def test_members_with_neither_count_for_nothing():
 @pytest.mark.parametrize(
     ("rows", "message"),
     [
-        ({"ballot_members": [0, 0], "ballot_contenders": [1, 2], "ballot_positions": [1, 1]},
-         "share a position"),
-        ({"ballot_members": [0, 0], "ballot_contenders": [1, 1], "ballot_positions": [1, 2]},
-         "twice in a ballot"),
-        ({"ballot_members": [0], "ballot_contenders": [1], "ballot_positions": [0]},
-         "start at 1"),
+        (
+            {"ballot_members": [0, 0], "ballot_contenders": [1, 2], "ballot_positions": [1, 1]},
+            "share a position",
+        ),
+        (
+            {"ballot_members": [0, 0], "ballot_contenders": [1, 1], "ballot_positions": [1, 2]},
+            "twice in a ballot",
+        ),
+        ({"ballot_members": [0], "ballot_contenders": [1], "ballot_positions": [0]}, "start at 1"),
         ({"vote_members": [0], "vote_contenders": [1], "vote_values": [2]}, r"\+1 \(up\)"),
-        ({"vote_members": [0, 0], "vote_contenders": [1, 1], "vote_values": [1, -1]},
-         "voted twice"),
+        (
+            {"vote_members": [0, 0], "vote_contenders": [1, 1], "vote_values": [1, -1]},
+            "voted twice",
+        ),
         ({"vote_members": [3], "vote_contenders": [1], "vote_values": [1]}, "member indices"),
         ({"vote_members": [0], "vote_contenders": [9], "vote_values": [1]}, "contender indices"),
         ({"vote_members": [0], "vote_contenders": [1], "vote_values": []}, "needs a position"),
