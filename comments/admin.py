@@ -11,6 +11,8 @@ from django.utils.text import Truncator
 from cities.models import Contender, ContenderSuggestion
 from comments import moderation
 from comments.models import (
+    Ballot,
+    BallotEntry,
     Comment,
     CommentRevision,
     Member,
@@ -334,6 +336,30 @@ class VoteAdmin(ReadOnlyAdmin):
     search_fields = ["user__username", "contender__city__name"]
     list_select_related = ["user", "contender__city", "contender__contender_list"]
     date_hierarchy = "updated_at"
+
+
+class BallotEntryInline(admin.TabularInline):
+    model = BallotEntry
+    fields = ["position", "contender"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Ballot)
+class BallotAdmin(ReadOnlyAdmin):
+    list_display = ["user", "contender_list", "updated_at", "voided_at"]
+    list_filter = ["voided_at", "contender_list"]
+    search_fields = ["user__username"]
+    list_select_related = ["user", "contender_list"]
+    date_hierarchy = "updated_at"
+    inlines = [BallotEntryInline]
 
 
 @admin.register(RankSnapshot)

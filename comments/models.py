@@ -6,7 +6,7 @@ from django.db.models.functions import Length
 from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from django.urls import reverse
 
-from cities.models import Contender
+from cities.models import Contender, ContenderList
 
 
 class VoteValue(models.IntegerChoices):
@@ -88,6 +88,80 @@ class Vote(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.get_value_display().lower()} {self.contender_id}"
+
+
+BALLOT_SIZE = 10  # "My top ten": a ballot ranks at most this many contenders.
+
+
+class BallotQuerySet(models.QuerySet):
+    def counted(self):
+        """Ballots that count: all but those a moderator voided."""
+        return self.filter(voided_at__isnull=True)
+
+
+class Ballot(models.Model):
+    """A member's own top ten for a list: their contenders in order, best first.
+
+    One per member and list. Only comments.ballots writes ballots and their
+    entries, always together, in one transaction, so no ballot is ever seen
+    half-written.
+    """
+
+    # PROTECT, as for votes: a member or list with ballots is suspended or
+    # closed, never deleted, so a recount always finds the ballots it counted.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="ballots"
+    )
+    contender_list = models.ForeignKey(
+        ContenderList, on_delete=models.PROTECT, related_name="ballots"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    voided_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Set when a moderator voids the ballot; it stops counting.",
+    )
+
+    objects = BallotQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "contender_list"], name="ballot_one_per_list"),
+        ]
+        indexes = [models.Index(fields=["contender_list", "user"], name="ballot_list_idx")]
+
+    def __str__(self):
+        return f"{self.user}'s ballot for {self.contender_list_id}"
+
+
+class BallotEntry(models.Model):
+    """One place on a ballot: the contender the member ranks at `position` (1 is best)."""
+
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="entries")
+    contender = models.ForeignKey(
+        Contender, on_delete=models.PROTECT, related_name="ballot_entries"
+    )
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["ballot", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ballot", "contender"], name="ballotentry_contender_once"
+            ),
+            models.UniqueConstraint(
+                fields=["ballot", "position"], name="ballotentry_position_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(position__gte=1, position__lte=BALLOT_SIZE),
+                name="ballotentry_position_1_to_10",
+            ),
+        ]
+        indexes = [models.Index(fields=["contender"], name="ballotentry_contender_idx")]
+
+    def __str__(self):
+        return f"#{self.position}: {self.contender_id}"
 
 
 class RankSnapshot(models.Model):

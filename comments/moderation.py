@@ -14,6 +14,7 @@ from django.utils import timezone
 from cities.models import Contender, ContenderList
 from comments.counts import lock_contenders_of, move_comment_count, recount_list
 from comments.models import (
+    Ballot,
     Comment,
     ModerationAction,
     ModerationLogEntry,
@@ -190,11 +191,13 @@ def unsuspend_user(*, moderator, member: AbstractBaseUser, reason: str) -> bool:
 
 @transaction.atomic
 def void_votes(*, moderator, member: AbstractBaseUser, reason: str) -> int:
-    """Stop every vote of a member from counting, and rebuild the lists they voted in.
+    """Stop every vote and ballot of a member from counting, and rebuild the lists they voted in.
 
-    The Vote rows stay, marked voided. Returns how many votes were voided.
+    The Vote and Ballot rows stay, marked voided. Returns how many votes and
+    ballots were voided.
     """
     _require(moderator, "comments.void_vote")
+    now = timezone.now()
     counted = Vote.objects.counted().filter(user=member)
     list_ids = sorted(set(counted.values_list("contender__contender_list", flat=True)))
     voided = 0
@@ -203,18 +206,20 @@ def void_votes(*, moderator, member: AbstractBaseUser, reason: str) -> int:
         # through; the counts are rebuilt from the rows in the same transaction.
         lock_contenders_of(contender_list)
         in_list = counted.filter(contender__contender_list=contender_list)
-        voided += in_list.update(voided_at=timezone.now())
+        voided += in_list.update(voided_at=now)
         recount_list(contender_list)
-    if not voided:
+    ballots = Ballot.objects.counted().filter(user=member).update(voided_at=now)
+    if not voided and not ballots:
         return 0
+    subject = f"{voided} votes" + (f" and {ballots} ballots" if ballots else "")
     _log(
         moderator,
         ModerationAction.VOID_VOTES,
-        f"{voided} votes by {member.username}",
+        f"{subject} by {member.username}",
         reason,
         member=member,
     )
-    return voided
+    return voided + ballots
 
 
 @transaction.atomic

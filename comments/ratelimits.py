@@ -23,6 +23,7 @@ NOUNS = {
     "reply": "replies",
     "report": "reports",
     "suggest": "suggestions",
+    "ballot": "ballot saves",
 }
 
 

@@ -358,4 +358,7 @@ RATE_LIMITS = {
     "reply": {"established": {"minute": 10, "day": 200}, "new": {"minute": 3, "day": 20}},
     "report": {"established": {"minute": 5, "day": 50}, "new": {"minute": 2, "day": 10}},
     "suggest": {"established": {"minute": 3, "day": 20}, "new": {"minute": 1, "day": 3}},
+    # A ballot is one save of a whole top ten: a member rearranging theirs
+    # saves a few times a minute, never dozens.
+    "ballot": {"established": {"minute": 10, "day": 100}, "new": {"minute": 5, "day": 30}},
 }

@@ -1,4 +1,8 @@
-"""Reading rankings in tests, the way the pages do."""
+"""Reading rankings in tests, the way the pages do; running jobs at the same instant."""
+
+import threading
+
+from django.db import connection
 
 from cities.models import Contender, ContenderList
 
@@ -23,3 +27,26 @@ def rank_of(contender: Contender) -> int | None:
     """The contender's rank now, or None if it is not approved."""
     found = Contender.objects.approved().filter(pk=contender.pk).with_rank().first()
     return found.rank if found else None
+
+
+def run_at_once(jobs) -> list[Exception]:
+    """Start every job in its own thread at the same instant; return what they raised."""
+    barrier = threading.Barrier(len(jobs))
+    errors = []
+
+    def run(job):
+        try:
+            barrier.wait(timeout=30)
+            job()
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads), "a voter never finished"
+    return errors

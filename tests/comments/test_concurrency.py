@@ -6,42 +6,17 @@ service got them wrong.
 """
 
 import random
-import threading
 
 import pytest
-from django.db import connection
 
 from cities.models import Contender
 from comments.counts import find_drift
 from comments.models import Vote
 from comments.services import ActionRefused, cast_vote
 from tests.factories import UserFactory
-from tests.helpers import at_rank, rank_of, ranking
+from tests.helpers import at_rank, rank_of, ranking, run_at_once
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def run_at_once(jobs) -> list[Exception]:
-    """Start every job in its own thread at the same instant; return what they raised."""
-    barrier = threading.Barrier(len(jobs))
-    errors = []
-
-    def run(job):
-        try:
-            barrier.wait(timeout=30)
-            job()
-        except Exception as error:
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a voter never finished"
-    return errors
 
 
 def test_fifty_voters_at_once_on_one_contender_are_all_counted(make_ranked_list):

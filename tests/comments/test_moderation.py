@@ -36,6 +36,7 @@ EXPECTED_PERMISSIONS = {
     "comments.view_report",
     "comments.resolve_report",
     "comments.view_vote",
+    "comments.view_ballot",
     "comments.void_vote",
     "comments.view_member",
     "comments.view_suspension",
