@@ -50,3 +50,32 @@ def run_at_once(jobs) -> list[Exception]:
         thread.join(timeout=120)
     assert not any(thread.is_alive() for thread in threads), "a voter never finished"
     return errors
+
+
+def say(user, contender, body="Trains on time, chips on every corner.", parent=None):
+    """A comment (or a reply to `parent`) by `user`, posted through the service."""
+    from comments.services import post_comment
+
+    return post_comment(
+        user=user, contender_id=contender.pk, body=body, parent_id=parent and parent.pk
+    )
+
+
+def comment_create_url(contender) -> str:
+    from django.urls import reverse
+
+    return reverse(
+        "comments:comment_create", args=[contender.contender_list.slug, contender.city.slug]
+    )
+
+
+def stored_participation() -> tuple[int, int, int, int]:
+    """How many comments, votes, thumbs and reports are stored."""
+    from comments.models import Comment, CommentVote, Report, Vote
+
+    return (
+        Comment.objects.count(),
+        Vote.objects.count(),
+        CommentVote.objects.count(),
+        Report.objects.count(),
+    )

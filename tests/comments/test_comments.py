@@ -5,19 +5,13 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from cities.models import Contender
 from comments.counts import find_drift
-from comments.models import Comment, CommentRevision, CommentVote, Report
+from comments.models import Comment, CommentRevision
 from comments.services import ActionRefused, post_comment, thumb_comment
 from tests.factories import ContenderFactory, UserFactory
-from tests.helpers import at_rank, rank_of
+from tests.helpers import say
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def contender(make_ranked_list):
-    return at_rank(make_ranked_list(3), 1)
 
 
 @pytest.fixture
@@ -29,12 +23,6 @@ def page_url(contender):
 def create_url(contender):
     return reverse(
         "comments:comment_create", args=[contender.contender_list.slug, contender.city.slug]
-    )
-
-
-def say(user, contender, body="Trains on time, chips on every corner.", parent=None):
-    return post_comment(
-        user=user, contender_id=contender.pk, body=body, parent_id=parent and parent.pk
     )
 
 
@@ -280,51 +268,7 @@ def test_a_deleted_comment_takes_no_replies(member, contender):
     assert refused.value.status == 409
 
 
-# --- Thumbs and sorting --------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("first", "second", "counts"),
-    [(None, 1, (1, 0, 1)), (1, 0, (0, 0, 0)), (1, -1, (0, 1, -1)), (-1, -1, (0, 1, -1))],
-)
-def test_thumbs_follow_the_vote_transitions(member, contender, first, second, counts):
-    comment = say(UserFactory(), contender)
-    if first is not None:
-        thumb_comment(user=member, comment_id=comment.pk, value=first)
-
-    thumb_comment(user=member, comment_id=comment.pk, value=second)
-
-    comment.refresh_from_db()
-    assert (comment.upvotes, comment.downvotes, comment.score) == counts
-    assert CommentVote.objects.filter(comment=comment).count() == (0 if second == 0 else 1)
-
-
-def test_no_thumb_for_ones_own_comment(member, contender):
-    comment = say(member, contender)
-
-    with pytest.raises(ActionRefused):
-        thumb_comment(user=member, comment_id=comment.pk, value=1)
-    assert not CommentVote.objects.exists()
-
-
-def test_a_thumb_by_htmx_returns_the_fresh_thumbs_partial(member_client, contender):
-    comment = say(UserFactory(), contender)
-
-    response = member_client.post(
-        reverse("comments:comment_thumb", args=[comment.pk]),
-        {"value": "1"},
-        HTTP_HX_REQUEST="true",
-        HTTP_HX_TARGET=f"thumbs-{comment.pk}",
-    )
-
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert html.lstrip().startswith(f'<div class="thumbs" id="thumbs-{comment.pk}">')
-    assert 'value="0" class="thumb thumb--up" aria-pressed="true"' in html
-    assert '<span class="visually-hidden">Comment score </span>1</span>' in html
-    assert "<html" not in html
-    comment.refresh_from_db()
-    assert comment.score == 1
+# --- Sorting and pages -----------------------------------------------------------------
 
 
 def test_comments_sort_by_top_or_newest(client, contender, relaxed_rate_limits):
@@ -374,63 +318,3 @@ def test_the_contender_page_runs_the_same_queries(
 
     with django_assert_num_queries(8):
         member_client.get(contender.get_comments_url())
-
-
-# --- Reports ---------------------------------------------------------------------------------
-
-
-def test_a_member_reports_a_comment_once(member_client, member, contender):
-    comment = say(UserFactory(), contender)
-    url = reverse("comments:comment_report", args=[comment.pk])
-
-    first = member_client.post(url, {"reason": "spam", "details": "Sells watches."})
-    second = member_client.post(url, {"reason": "abuse"})
-
-    assert first.status_code == 302
-    assert second.status_code == 409
-    assert "already reported" in second.content.decode()
-    report = Report.objects.get()
-    assert (report.reporter, report.reason, report.details) == (member, "spam", "Sells watches.")
-
-
-def test_a_report_needs_a_known_reason(member_client, contender):
-    comment = say(UserFactory(), contender)
-
-    response = member_client.post(
-        reverse("comments:comment_report", args=[comment.pk]), {"reason": "boring"}
-    )
-
-    assert response.status_code == 400
-    assert not Report.objects.exists()
-
-
-# --- Suggestions -------------------------------------------------------------------------------
-
-
-def test_a_member_suggests_a_city_that_waits_for_review(member_client, member, contender):
-    newcomer = ContenderFactory.build().city
-    newcomer.save()
-    url = reverse("comments:suggest", args=[contender.contender_list.slug])
-
-    response = member_client.post(url, {"city": newcomer.pk})
-
-    assert response.status_code == 302
-    suggestion = Contender.objects.get(city=newcomer)
-    assert (suggestion.status, suggestion.suggested_by) == ("pending", member)
-    assert rank_of(suggestion) is None
-    again = member_client.post(url, {"city": newcomer.pk})
-    assert again.status_code == 400
-    assert "may already stand in this list" in again.content.decode()
-
-
-def test_no_suggestions_for_a_closed_list(member_client, make_ranked_list):
-    closed = make_ranked_list(1, is_open=False)
-    newcomer = ContenderFactory.build().city
-    newcomer.save()
-
-    response = member_client.post(
-        reverse("comments:suggest", args=[closed.slug]), {"city": newcomer.pk}
-    )
-
-    assert response.status_code == 409
-    assert not Contender.objects.filter(city=newcomer).exists()

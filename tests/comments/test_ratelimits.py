@@ -3,33 +3,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cities.models import Contender
-from comments.models import Comment, CommentVote, Report, Suspension, Vote
+from comments.models import Comment, Vote
 from comments.services import ActionRefused, cast_vote, post_comment
 from tests.factories import UserFactory
-from tests.helpers import at_rank
+from tests.helpers import comment_create_url, stored_participation
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def contenders(make_ranked_list):
-    contender_list = make_ranked_list(40)
-    return [at_rank(contender_list, rank) for rank in range(1, 41)]
-
-
-def create_url(contender):
-    return reverse(
-        "comments:comment_create", args=[contender.contender_list.slug, contender.city.slug]
-    )
-
-
-def stored():
-    return (
-        Comment.objects.count(),
-        Vote.objects.count(),
-        CommentVote.objects.count(),
-        Report.objects.count(),
-    )
 
 
 # --- Rate limits ----------------------------------------------------------------------
@@ -40,17 +19,21 @@ def test_comments_over_the_minute_limit_get_429_and_store_nothing(
 ):
     limit = settings.RATE_LIMITS["comment"]["established"]["minute"]
     for number in range(limit):
-        response = member_client.post(create_url(contenders[0]), {"body": f"Point {number}."})
+        response = member_client.post(
+            comment_create_url(contenders[0]), {"body": f"Point {number}."}
+        )
         assert response.status_code == 302
-    before = stored()
+    before = stored_participation()
 
-    response = member_client.post(create_url(contenders[0]), {"body": "One point too many."})
+    response = member_client.post(
+        comment_create_url(contenders[0]), {"body": "One point too many."}
+    )
 
     assert response.status_code == 429
     html = response.content.decode()
     assert f"at most {limit} comments a minute" in html
     assert "One point too many." in html, "the text stays in the form"
-    assert stored() == before
+    assert stored_participation() == before
 
 
 def test_new_accounts_have_tighter_limits(client, contenders, settings):
@@ -59,9 +42,9 @@ def test_new_accounts_have_tighter_limits(client, contenders, settings):
     limit = settings.RATE_LIMITS["comment"]["new"]["minute"]
     assert limit < settings.RATE_LIMITS["comment"]["established"]["minute"]
     for number in range(limit):
-        client.post(create_url(contenders[0]), {"body": f"Hello number {number}."})
+        client.post(comment_create_url(contenders[0]), {"body": f"Hello number {number}."})
 
-    response = client.post(create_url(contenders[0]), {"body": "Hello again."})
+    response = client.post(comment_create_url(contenders[0]), {"body": "Hello again."})
 
     assert response.status_code == 429
     assert "New accounts may post" in response.content.decode()
@@ -122,64 +105,6 @@ def test_limits_are_per_member(member, contenders, settings):
     post_comment(user=UserFactory(), contender_id=contenders[0].pk, body="Someone else.")
 
     assert Comment.objects.count() == limit + 1
-
-
-# --- Suspension ------------------------------------------------------------------------
-
-
-@pytest.fixture
-def suspended(member):
-    Suspension.objects.create(
-        user=member, reason="Posting the same advert everywhere.", suspended_by=UserFactory()
-    )
-    return member
-
-
-def test_a_suspended_member_can_read_but_not_take_part(member_client, suspended, contenders):
-    comment = post_comment(user=UserFactory(), contender_id=contenders[0].pk, body="Nice city.")
-    before = stored()
-    page = member_client.get(contenders[0].get_comments_url())
-
-    vote = member_client.post(reverse("comments:vote", args=[contenders[0].pk]), {"value": "1"})
-    post = member_client.post(create_url(contenders[0]), {"body": "Buy my watches."})
-    thumb = member_client.post(
-        reverse("comments:comment_thumb", args=[comment.pk]), {"value": "1"}
-    )
-    report = member_client.post(
-        reverse("comments:comment_report", args=[comment.pk]), {"reason": "spam"}
-    )
-
-    assert page.status_code == 200
-    assert "Your account is suspended" in page.content.decode()
-    assert "Posting the same advert everywhere." in page.content.decode()
-    assert [vote.status_code, post.status_code, thumb.status_code, report.status_code] == [
-        403,
-        403,
-        403,
-        403,
-    ]
-    assert "Posting the same advert everywhere." in vote.content.decode()
-    assert stored() == before
-
-
-def test_a_lifted_suspension_restores_participation(suspended, contenders):
-    Suspension.objects.filter(user=suspended).update(lifted_at=timezone.now())
-
-    cast_vote(user=suspended, contender_id=contenders[0].pk, value=1)
-
-    assert Vote.objects.filter(user=suspended).count() == 1
-
-
-def test_a_suspension_takes_effect_for_a_member_who_voted_before(member, contenders):
-    from comments.moderation import suspend_user
-
-    cast_vote(user=member, contender_id=contenders[0].pk, value=1)  # Standing remembered.
-    moderator = UserFactory(is_superuser=True, is_staff=True)
-
-    suspend_user(moderator=moderator, member=member, reason="Brigading.")
-
-    with pytest.raises(ActionRefused, match=r"Brigading\."):
-        cast_vote(user=member, contender_id=contenders[1].pk, value=1)
 
 
 @pytest.fixture

@@ -1,0 +1,55 @@
+"""Thumbs on comments (comments.thumbs): the vote transitions, refusals and the htmx partial."""
+
+import pytest
+from django.urls import reverse
+
+from comments.models import CommentVote
+from comments.services import ActionRefused, thumb_comment
+from tests.factories import UserFactory
+from tests.helpers import say
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "counts"),
+    [(None, 1, (1, 0, 1)), (1, 0, (0, 0, 0)), (1, -1, (0, 1, -1)), (-1, -1, (0, 1, -1))],
+)
+def test_thumbs_follow_the_vote_transitions(member, contender, first, second, counts):
+    comment = say(UserFactory(), contender)
+    if first is not None:
+        thumb_comment(user=member, comment_id=comment.pk, value=first)
+
+    thumb_comment(user=member, comment_id=comment.pk, value=second)
+
+    comment.refresh_from_db()
+    assert (comment.upvotes, comment.downvotes, comment.score) == counts
+    assert CommentVote.objects.filter(comment=comment).count() == (0 if second == 0 else 1)
+
+
+def test_no_thumb_for_ones_own_comment(member, contender):
+    comment = say(member, contender)
+
+    with pytest.raises(ActionRefused):
+        thumb_comment(user=member, comment_id=comment.pk, value=1)
+    assert not CommentVote.objects.exists()
+
+
+def test_a_thumb_by_htmx_returns_the_fresh_thumbs_partial(member_client, contender):
+    comment = say(UserFactory(), contender)
+
+    response = member_client.post(
+        reverse("comments:comment_thumb", args=[comment.pk]),
+        {"value": "1"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET=f"thumbs-{comment.pk}",
+    )
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.lstrip().startswith(f'<div class="thumbs" id="thumbs-{comment.pk}">')
+    assert 'value="0" class="thumb thumb--up" aria-pressed="true"' in html
+    assert '<span class="visually-hidden">Comment score </span>1</span>' in html
+    assert "<html" not in html
+    comment.refresh_from_db()
+    assert comment.score == 1
