@@ -1,26 +1,21 @@
-"""Loads the demo data in this folder: sectors, sources, cities, lists and votes.
+"""Loads the demo data in this folder: sectors, sources, cities and lists.
 
 Every row is looked up by its natural key (a slug, or a name within a city)
 and written only when it is missing or differs, so loading twice changes
 nothing. Rows a moderator added are left alone; nothing is deleted.
 
-Demo voters (accounts nobody can log in to) vote on every list so that the
-rankings come from votes, in the order the list file gives, and hold the demo
-conversation in comments.toml.
+The demo votes and comments (comments.toml) are comments' rows, loaded by
+comments/demo.py, which calls this first: `load_demo_data` lives there.
 """
 
 import tomllib
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from allauth.account.models import EmailAddress
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
-from django.utils import timezone
+from django.db import models
 
 from cities.models import (
     City,
@@ -32,10 +27,6 @@ from cities.models import (
     Sector,
     Source,
 )
-from comments.counts import recount_list
-from comments.models import Comment, CommentVote, Vote, VoteValue
-
-User = get_user_model()
 
 DEMO_DIR = Path(__file__).resolve().parent
 COORDINATE = Decimal("0.0001")
@@ -65,7 +56,7 @@ class LoadReport:
         ]
 
 
-def _read(name: str) -> dict:
+def read_demo_file(name: str) -> dict:
     with open(DEMO_DIR / name, "rb") as f:
         return tomllib.load(f)
 
@@ -167,131 +158,14 @@ def _load_list(report: LoadReport, data: dict, cities: dict) -> ContenderList:
     return contender_list
 
 
-# Demo voters are named from these words: 12 x 6 = 72 accounts.
-VOTER_ADJECTIVES = [
-    "quantum", "pixel", "neon", "silicon", "fiber", "cloud",
-    "lambda", "vector", "photon", "cyber", "turbo", "nano",
-]  # fmt: skip
-VOTER_NOUNS = ["fox", "owl", "otter", "heron", "lynx", "panda"]
-DEMO_EMAIL_DOMAIN = "demo.techvote.example"
+def load_demo_cities(report: LoadReport) -> list[tuple[dict, ContenderList]]:
+    """Sectors, sources, cities, lists and contenders; each list with its file entry.
 
-
-def _demo_voters(report: LoadReport) -> list:
-    """The demo accounts: verified addresses, unusable passwords."""
-    names = [f"{adjective}_{noun}" for adjective in VOTER_ADJECTIVES for noun in VOTER_NOUNS]
-    existing = {user.username: user for user in User.objects.filter(username__in=names)}
-    voters = []
-    for name in names:
-        user = existing.get(name)
-        if user is None:
-            user = User(username=name, email=f"{name}@{DEMO_EMAIL_DOMAIN}")
-            user.set_unusable_password()
-            user.save()
-            EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
-        report.record("Demo voters", "created" if name not in existing else "unchanged")
-        voters.append(user)
-    return voters
-
-
-def demo_tally(position: int) -> tuple[int, int]:
-    """Up and down votes for the contender at `position` (0 = first) of a demo list.
-
-    Up votes fall and down votes never rise as the position grows, so both
-    the net score and the Wilson bound put the list in its file order.
+    The votes and comments on them are comments' rows, loaded by comments.demo.
     """
-    return 60 - position, position // 10
-
-
-def _load_demo_votes(report: LoadReport, contender_list: ContenderList, slugs: list, voters):
-    """Votes that give each contender its demo tally, then counts and ranks from the rows."""
-    contenders = {
-        c.city.slug: c
-        for c in contender_list.contenders.select_related("city").filter(city__slug__in=slugs)
-    }
-    existing = set(
-        Vote.objects.filter(contender__in=contenders.values()).values_list("user", "contender")
-    )
-    new_votes = []
-    for position, slug in enumerate(slugs):
-        contender = contenders[slug]
-        up, down = demo_tally(position)
-        start = position * 7  # Spread the voters so no one votes the same on everything.
-        for offset in range(up + down):
-            voter = voters[(start + offset) % len(voters)]
-            if (voter.pk, contender.pk) in existing:
-                report.record("Demo votes", "unchanged")
-                continue
-            value = VoteValue.UP if offset < up else VoteValue.DOWN
-            new_votes.append(Vote(user=voter, contender=contender, value=value))
-            report.record("Demo votes", "created")
-    Vote.objects.bulk_create(new_votes)
-    recount_list(contender_list)
-
-
-def _load_thumbs(comment: Comment, likes: int, dislikes: int, voters) -> None:
-    """Thumbs from demo voters other than the author, and the counters from them."""
-    others = [voter for voter in voters if voter.pk != comment.author_id]
-    start = comment.pk * 5 % len(others)
-    chosen = [others[(start + offset) % len(others)] for offset in range(likes + dislikes)]
-    CommentVote.objects.bulk_create(
-        CommentVote(
-            user=voter, comment=comment, value=VoteValue.UP if i < likes else VoteValue.DOWN
-        )
-        for i, voter in enumerate(chosen)
-    )
-    Comment.objects.filter(pk=comment.pk).update(
-        upvotes=likes, downvotes=dislikes, score=likes - dislikes
-    )
-
-
-def _load_demo_comments(report: LoadReport, voters) -> None:
-    """The demo conversation: comments, replies and thumbs, spread over the past weeks."""
-    by_name = {voter.username: voter for voter in voters}
-    contenders = {
-        (c.contender_list.slug, c.city.slug): c
-        for c in Contender.objects.select_related("contender_list", "city")
-    }
-    now = timezone.now()
-    for number, item in enumerate(_read("comments.toml")["comment"]):
-        contender = contenders.get((item["list"], item["city"]))
-        if contender is None:
-            raise DemoDataError(f"comment {number}: {item['city']} is not in {item['list']}")
-        # Older comments first in the file, a few hours apart; replies follow them.
-        posted = now - timedelta(hours=(140 - number) * 2.5)
-        root = _load_comment(report, contender, item, by_name, voters, posted, parent=None)
-        for offset, reply in enumerate(item.get("reply", []), start=1):
-            _load_comment(
-                report,
-                contender,
-                reply,
-                by_name,
-                voters,
-                posted + timedelta(hours=offset * 3),
-                root,
-            )
-
-
-def _load_comment(report, contender, item, by_name, voters, posted, parent):
-    author = by_name[item["author"]]
-    body = item["body"].strip()
-    comment = Comment.objects.filter(contender=contender, author=author, body=body).first()
-    if comment is not None:
-        report.record("Demo comments", "unchanged")
-        return comment
-    comment = Comment.objects.create(contender=contender, author=author, body=body, parent=parent)
-    Comment.objects.filter(pk=comment.pk).update(created_at=posted)
-    _load_thumbs(comment, item["likes"], item["dislikes"], voters)
-    report.record("Demo comments", "created")
-    return comment
-
-
-@transaction.atomic
-def load_demo_data() -> LoadReport:
-    """Load every demo file into the database; safe to run again."""
-    report = LoadReport()
     sectors = {
         slug: _sync(report, Sector, {"slug": slug}, {"name": item["name"]})
-        for slug, item in _read("sectors.toml").items()
+        for slug, item in read_demo_file("sectors.toml").items()
     }
     sources = {
         key: _sync(
@@ -300,7 +174,7 @@ def load_demo_data() -> LoadReport:
             {"key": key},
             {"title": item["title"], "author": item.get("author", ""), "url": item.get("url", "")},
         )
-        for key, item in _read("sources.toml").items()
+        for key, item in read_demo_file("sources.toml").items()
     }
     cities = {}
     for path in sorted((DEMO_DIR / "cities").glob("*.toml")):
@@ -312,9 +186,6 @@ def load_demo_data() -> LoadReport:
             cities[data["slug"]] = _load_city(report, data, sectors, sources)
         except ValidationError as error:
             raise DemoDataError(f"{path.name}: {error}") from error
-    voters = _demo_voters(report)
-    lists = [(data, _load_list(report, data, cities)) for data in _read("lists.toml")["list"]]
-    _load_demo_comments(report, voters)
-    for data, contender_list in lists:
-        _load_demo_votes(report, contender_list, data["contenders"], voters)
-    return report
+    return [
+        (data, _load_list(report, data, cities)) for data in read_demo_file("lists.toml")["list"]
+    ]

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from cities.demo.loader import DEMO_DIR, load_demo_data
+from cities.demo.loader import DEMO_DIR
 from cities.models import (
     City,
     Contender,
@@ -16,6 +16,7 @@ from cities.models import (
     Source,
 )
 from comments.counts import find_drift
+from comments.demo import load_demo_data
 from comments.models import Vote
 
 pytestmark = pytest.mark.django_db

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from cities.demo.loader import DemoDataError, load_demo_data
+from cities.demo.loader import DemoDataError
+from comments.demo import load_demo_data
 
 
 class Command(BaseCommand):

@@ -1,0 +1,152 @@
+"""The demo participation: demo voters, their votes on every list and the demo conversation.
+
+Demo voters (accounts nobody can log in to) vote on every list so that the
+rankings come from votes, in the order the list file gives, and hold the
+demo conversation in cities/demo/comments.toml. `load_demo_data` loads the
+cities and lists first (cities.demo.loader), then these, in one transaction;
+loading twice changes nothing.
+"""
+
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from cities.demo.loader import DemoDataError, LoadReport, load_demo_cities, read_demo_file
+from cities.models import Contender, ContenderList
+from comments.counts import recount_list
+from comments.models import Comment, CommentVote, Vote, VoteValue
+
+User = get_user_model()
+
+
+# Demo voters are named from these words: 12 x 6 = 72 accounts.
+VOTER_ADJECTIVES = [
+    "quantum", "pixel", "neon", "silicon", "fiber", "cloud",
+    "lambda", "vector", "photon", "cyber", "turbo", "nano",
+]  # fmt: skip
+VOTER_NOUNS = ["fox", "owl", "otter", "heron", "lynx", "panda"]
+DEMO_EMAIL_DOMAIN = "demo.techvote.example"
+
+
+def _demo_voters(report: LoadReport) -> list:
+    """The demo accounts: verified addresses, unusable passwords."""
+    names = [f"{adjective}_{noun}" for adjective in VOTER_ADJECTIVES for noun in VOTER_NOUNS]
+    existing = {user.username: user for user in User.objects.filter(username__in=names)}
+    voters = []
+    for name in names:
+        user = existing.get(name)
+        if user is None:
+            user = User(username=name, email=f"{name}@{DEMO_EMAIL_DOMAIN}")
+            user.set_unusable_password()
+            user.save()
+            EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+        report.record("Demo voters", "created" if name not in existing else "unchanged")
+        voters.append(user)
+    return voters
+
+
+def demo_tally(position: int) -> tuple[int, int]:
+    """Up and down votes for the contender at `position` (0 = first) of a demo list.
+
+    Up votes fall and down votes never rise as the position grows, so both
+    the net score and the Wilson bound put the list in its file order.
+    """
+    return 60 - position, position // 10
+
+
+def _load_demo_votes(report: LoadReport, contender_list: ContenderList, slugs: list, voters):
+    """Votes that give each contender its demo tally, then counts and ranks from the rows."""
+    contenders = {
+        c.city.slug: c
+        for c in contender_list.contenders.select_related("city").filter(city__slug__in=slugs)
+    }
+    existing = set(
+        Vote.objects.filter(contender__in=contenders.values()).values_list("user", "contender")
+    )
+    new_votes = []
+    for position, slug in enumerate(slugs):
+        contender = contenders[slug]
+        up, down = demo_tally(position)
+        start = position * 7  # Spread the voters so no one votes the same on everything.
+        for offset in range(up + down):
+            voter = voters[(start + offset) % len(voters)]
+            if (voter.pk, contender.pk) in existing:
+                report.record("Demo votes", "unchanged")
+                continue
+            value = VoteValue.UP if offset < up else VoteValue.DOWN
+            new_votes.append(Vote(user=voter, contender=contender, value=value))
+            report.record("Demo votes", "created")
+    Vote.objects.bulk_create(new_votes)
+    recount_list(contender_list)
+
+
+def _load_thumbs(comment: Comment, likes: int, dislikes: int, voters) -> None:
+    """Thumbs from demo voters other than the author, and the counters from them."""
+    others = [voter for voter in voters if voter.pk != comment.author_id]
+    start = comment.pk * 5 % len(others)
+    chosen = [others[(start + offset) % len(others)] for offset in range(likes + dislikes)]
+    CommentVote.objects.bulk_create(
+        CommentVote(
+            user=voter, comment=comment, value=VoteValue.UP if i < likes else VoteValue.DOWN
+        )
+        for i, voter in enumerate(chosen)
+    )
+    Comment.objects.filter(pk=comment.pk).update(
+        upvotes=likes, downvotes=dislikes, score=likes - dislikes
+    )
+
+
+def _load_demo_comments(report: LoadReport, voters) -> None:
+    """The demo conversation: comments, replies and thumbs, spread over the past weeks."""
+    by_name = {voter.username: voter for voter in voters}
+    contenders = {
+        (c.contender_list.slug, c.city.slug): c
+        for c in Contender.objects.select_related("contender_list", "city")
+    }
+    now = timezone.now()
+    for number, item in enumerate(read_demo_file("comments.toml")["comment"]):
+        contender = contenders.get((item["list"], item["city"]))
+        if contender is None:
+            raise DemoDataError(f"comment {number}: {item['city']} is not in {item['list']}")
+        # Older comments first in the file, a few hours apart; replies follow them.
+        posted = now - timedelta(hours=(140 - number) * 2.5)
+        root = _load_comment(report, contender, item, by_name, voters, posted, parent=None)
+        for offset, reply in enumerate(item.get("reply", []), start=1):
+            _load_comment(
+                report,
+                contender,
+                reply,
+                by_name,
+                voters,
+                posted + timedelta(hours=offset * 3),
+                root,
+            )
+
+
+def _load_comment(report, contender, item, by_name, voters, posted, parent):
+    author = by_name[item["author"]]
+    body = item["body"].strip()
+    comment = Comment.objects.filter(contender=contender, author=author, body=body).first()
+    if comment is not None:
+        report.record("Demo comments", "unchanged")
+        return comment
+    comment = Comment.objects.create(contender=contender, author=author, body=body, parent=parent)
+    Comment.objects.filter(pk=comment.pk).update(created_at=posted)
+    _load_thumbs(comment, item["likes"], item["dislikes"], voters)
+    report.record("Demo comments", "created")
+    return comment
+
+
+@transaction.atomic
+def load_demo_data() -> LoadReport:
+    """Load every demo file into the database; safe to run again."""
+    report = LoadReport()
+    lists = load_demo_cities(report)
+    voters = _demo_voters(report)
+    _load_demo_comments(report, voters)
+    for data, contender_list in lists:
+        _load_demo_votes(report, contender_list, data["contenders"], voters)
+    return report
