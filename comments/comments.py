@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from cities.models import Contender
 from comments.counts import move_comment_count
-from comments.exceptions import ActionRefused
+from comments.exceptions import NO_SUCH_COMMENT, NO_SUCH_CONTENDER, ActionRefused
 from comments.models import COMMENT_MAX_LENGTH, COMMENT_MIN_LENGTH, Comment, CommentRevision
 from comments.ratelimits import check_rate_limit
 from comments.standing import ensure_can_participate
@@ -47,7 +47,7 @@ def post_comment(
     ensure_can_participate(user)
     contender = Contender.objects.filter(pk=contender_id).first()
     if contender is None:
-        raise ActionRefused("That contender does not exist.", status=404)
+        raise ActionRefused(NO_SUCH_CONTENDER, status=404)
     if contender.status != Contender.Status.APPROVED:
         raise ActionRefused("Comments open once a moderator approves this city.", status=409)
     parent = None
@@ -94,7 +94,7 @@ def _authors_comment(user: AbstractBaseUser, comment_id: int, verb: str) -> Comm
     """The comment, locked, if `user` wrote it; refuse otherwise."""
     comment = Comment.objects.select_for_update().filter(pk=comment_id).first()
     if comment is None:
-        raise ActionRefused("That comment does not exist.", status=404)
+        raise ActionRefused(NO_SUCH_COMMENT, status=404)
     ensure_author(user, comment, verb)
     return comment
 

@@ -5,3 +5,8 @@ class ActionRefused(Exception):
         super().__init__(message)
         self.message = message
         self.status = status
+
+
+# Refusals that several services give, each written once.
+NO_SUCH_CONTENDER = "That contender does not exist."
+NO_SUCH_COMMENT = "That comment does not exist."

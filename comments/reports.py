@@ -3,7 +3,7 @@
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 
-from comments.exceptions import ActionRefused
+from comments.exceptions import NO_SUCH_COMMENT, ActionRefused
 from comments.models import Comment, Report
 from comments.ratelimits import check_rate_limit
 from comments.standing import ensure_can_participate
@@ -19,7 +19,7 @@ def report_comment(
     ensure_can_participate(user)
     comment = Comment.objects.filter(pk=comment_id).first()
     if comment is None:
-        raise ActionRefused("That comment does not exist.", status=404)
+        raise ActionRefused(NO_SUCH_COMMENT, status=404)
     if not comment.is_visible:
         raise ActionRefused("That comment is already gone.", status=409)
     if comment.author_id == user.pk:

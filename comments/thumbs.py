@@ -11,7 +11,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
-from comments.exceptions import ActionRefused
+from comments.exceptions import NO_SUCH_COMMENT, ActionRefused
 from comments.models import Comment, CommentVote
 from comments.ratelimits import check_rate_limit
 from comments.standing import ensure_can_participate
@@ -46,7 +46,7 @@ def thumb_comment(*, user: AbstractBaseUser, comment_id: int, value: int) -> Thu
     ensure_can_participate(user)
     comment = Comment.objects.filter(pk=comment_id).first()
     if comment is None:
-        raise ActionRefused("That comment does not exist.", status=404)
+        raise ActionRefused(NO_SUCH_COMMENT, status=404)
     if not comment.is_visible:
         raise ActionRefused("That comment is gone.", status=409)
     if comment.author_id == user.pk:

@@ -27,7 +27,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from cities.models import RANKING_KEYS, City, Contender, ContenderList, ContenderStatus
-from comments.exceptions import ActionRefused
+from comments.exceptions import NO_SUCH_CONTENDER, ActionRefused
 from comments.models import RankSnapshot, Vote
 from comments.ratelimits import check_rate_limit
 from comments.standing import STANDING_COLUMNS, Standing, ensure_signed_in
@@ -155,7 +155,7 @@ def cast_vote(*, user: AbstractBaseUser, contender_id: int, value: int) -> VoteO
     ensure_signed_in(user)
     read = _read_for_vote(user.pk, contender_id)
     if read is None:
-        raise ActionRefused("That contender does not exist.", status=404)
+        raise ActionRefused(NO_SUCH_CONTENDER, status=404)
     if read.standing.refusal is not None:
         raise read.standing.refusal
     contender = read.contender
