@@ -32,6 +32,7 @@ from comments.models import (
 )
 from comments.ranking import apply_vote_change, ensure_daily_snapshot, move_comment_count
 from comments.ratelimits import check_rate_limit
+from comments.tallies import queue_count
 
 __all__ = ["ActionRefused"]
 
@@ -282,6 +283,7 @@ def cast_vote(*, user: AbstractBaseUser, contender_id: int, value: int) -> VoteO
     _write_vote(user.pk, contender_id, read, value)
     up, down = _vote_deltas(old, value)
     apply_vote_change(contender, up=up, down=down)
+    queue_count(contender_list.pk)
     return VoteOutcome(contender=contender, contender_list=contender_list, value=value)
 
 

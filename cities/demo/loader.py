@@ -34,6 +34,7 @@ from cities.models import (
 )
 from comments.models import Comment, CommentVote, Vote, VoteValue
 from comments.ranking import recount_list
+from comments.tallies import count_list
 
 User = get_user_model()
 
@@ -226,6 +227,7 @@ def _load_demo_votes(report: LoadReport, contender_list: ContenderList, slugs: l
             report.record("Demo votes", "created")
     Vote.objects.bulk_create(new_votes)
     recount_list(contender_list)
+    count_list(contender_list)  # Schulze and Borda, from the same votes.
 
 
 def _load_thumbs(comment: Comment, likes: int, dislikes: int, voters) -> None:
