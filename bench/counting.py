@@ -28,7 +28,6 @@ from typing import Any
 
 import numpy as np
 
-from bench.generate import Progress
 from comments.counting.bootstrap import (
     bootstrap_borda,
     bootstrap_bradley_terry,
@@ -40,6 +39,7 @@ from comments.counting.pairwise import pairwise_matrix
 from comments.counting.preferences import tier_matrix
 from comments.counting.ranks import order_by_score
 from comments.counting.schulze import CONDORCET_LIMIT, count_schulze, strongest_paths
+from techvote.progress import Progress
 
 JOB_TARGET_SECONDS = 5.0
 BOOTSTRAP_TARGET_SECONDS = 60.0

@@ -15,6 +15,7 @@ from comments.exceptions import ActionRefused
 from comments.models import BALLOT_SIZE, Ballot, BallotEntry
 from comments.ratelimits import check_rate_limit
 from comments.standing import ensure_can_participate
+from comments.tallies import queue_count
 
 
 def _ballot_list(contender_list_id: int) -> ContenderList:
@@ -77,6 +78,7 @@ def save_ballot(
         BallotEntry(ballot=ballot, contender_id=contender_id, position=position)
         for position, contender_id in enumerate(contender_ids, start=1)
     )
+    queue_count(contender_list.pk)
     return ballot
 
 
@@ -91,4 +93,6 @@ def withdraw_ballot(*, user: AbstractBaseUser, contender_list_id: int) -> bool:
     contender_list = _ballot_list(contender_list_id)
     check_rate_limit(user, "ballot")
     deleted, _ = Ballot.objects.filter(user=user, contender_list=contender_list).delete()
+    if deleted:
+        queue_count(contender_list.pk)
     return bool(deleted)

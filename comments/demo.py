@@ -18,6 +18,7 @@ from cities.demo.loader import DemoDataError, LoadReport, load_demo_cities, read
 from cities.models import Contender, ContenderList
 from comments.counts import recount_list
 from comments.models import Comment, CommentVote, Vote, VoteValue
+from comments.tallies import count_list
 
 User = get_user_model()
 
@@ -81,6 +82,7 @@ def _load_demo_votes(report: LoadReport, contender_list: ContenderList, slugs: l
             report.record("Demo votes", "created")
     Vote.objects.bulk_create(new_votes)
     recount_list(contender_list)
+    count_list(contender_list)  # Schulze and Borda, from the same votes.
 
 
 def _load_thumbs(comment: Comment, likes: int, dislikes: int, voters) -> None:

@@ -51,7 +51,7 @@ class VoteQuerySet(models.QuerySet):
 class Vote(models.Model):
     """One user's vote on one contender. No row means no vote.
 
-    Only comments.services.cast_vote writes these rows, together with the
+    Only comments.votes.cast_vote writes these rows, together with the
     contender's counts, in one transaction.
     """
 
@@ -512,3 +512,75 @@ class Member(User):
 
     class Meta:
         proxy = True
+
+
+class CountedMethod(models.TextChoices):
+    """The ranked methods a queued job counts (comments/tallies.py), beside the live counts."""
+
+    SCHULZE = "schulze", "Schulze"
+    BORDA = "borda", "Borda"
+
+
+class ListCount(models.Model):
+    """The latest count of a list by a ranked method: when, from what, and what it found.
+
+    Written only by comments.tallies, with the list's MethodStanding rows, in
+    one transaction.
+    """
+
+    contender_list = models.ForeignKey(
+        ContenderList, on_delete=models.CASCADE, related_name="counts"
+    )
+    method = models.CharField(max_length=20, choices=CountedMethod.choices)
+    counted_at = models.DateTimeField()
+    inputs_digest = models.CharField(
+        max_length=64, help_text="SHA-256 of the ballots, votes and contenders counted."
+    )
+    ballots = models.PositiveIntegerField(help_text="Members counted through their ballot.")
+    voters = models.PositiveIntegerField(
+        help_text="Members without a ballot, counted through their up and down votes."
+    )
+    contenders = models.PositiveIntegerField()
+    condorcet_counted = models.PositiveIntegerField(
+        help_text="Contenders the head-to-head count covered (the leading ones on big lists)."
+    )
+    condorcet_winner = models.ForeignKey(
+        Contender, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contender_list", "method"], name="listcount_one_per_method"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.contender_list_id} by {self.method} at {self.counted_at:%Y-%m-%d %H:%M}"
+
+
+class MethodStanding(models.Model):
+    """A contender's rank and score by a ranked method, as the list's latest count left them."""
+
+    contender_list = models.ForeignKey(
+        ContenderList, on_delete=models.CASCADE, related_name="method_standings"
+    )
+    contender = models.ForeignKey(
+        Contender, on_delete=models.CASCADE, related_name="method_standings"
+    )
+    method = models.CharField(max_length=20, choices=CountedMethod.choices)
+    rank = models.PositiveIntegerField()
+    score = models.FloatField(help_text="Borda points, by either method.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contender", "method"], name="methodstanding_one_per_method"
+            ),
+            models.UniqueConstraint(
+                fields=["contender_list", "method", "rank"], name="methodstanding_rank_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"#{self.rank} by {self.method}"

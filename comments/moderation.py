@@ -24,6 +24,7 @@ from comments.models import (
     Vote,
 )
 from comments.standing import forget_standing
+from comments.tallies import queue_count
 
 MODERATORS_GROUP = "Moderators"
 
@@ -140,6 +141,7 @@ def _set_contender_status(moderator, contender: Contender, status: str, action: 
     if contender.status == status:
         return False
     Contender.objects.filter(pk=contender.pk).update(status=status)
+    queue_count(contender.contender_list_id)
     _log(moderator, action, describe_contender(contender), reason, contender=contender)
     return True
 
@@ -208,7 +210,11 @@ def void_votes(*, moderator, member: AbstractBaseUser, reason: str) -> int:
         in_list = counted.filter(contender__contender_list=contender_list)
         voided += in_list.update(voided_at=now)
         recount_list(contender_list)
-    ballots = Ballot.objects.counted().filter(user=member).update(voided_at=now)
+    ballots = Ballot.objects.counted().filter(user=member)
+    list_ids = sorted(set(list_ids) | set(ballots.values_list("contender_list", flat=True)))
+    ballots = ballots.update(voided_at=now)
+    for list_id in list_ids:
+        queue_count(list_id)
     if not voided and not ballots:
         return 0
     subject = f"{voided} votes" + (f" and {ballots} ballots" if ballots else "")

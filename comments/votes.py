@@ -31,6 +31,7 @@ from comments.exceptions import NO_SUCH_CONTENDER, ActionRefused
 from comments.models import RankSnapshot, Vote
 from comments.ratelimits import check_rate_limit
 from comments.standing import STANDING_COLUMNS, Standing, ensure_signed_in
+from comments.tallies import queue_count
 from comments.transitions import DELETE, INSERT, NONE, UPDATE, ensure_choice, transition
 from comments.wilson import wilson_lower_bound, wilson_lower_bound_sql
 
@@ -174,6 +175,7 @@ def cast_vote(*, user: AbstractBaseUser, contender_id: int, value: int) -> VoteO
     _, up, down = transition(old, value)
     _write_vote(user.pk, contender_id, read, value)
     apply_vote_change(contender, up=up, down=down)
+    queue_count(contender_list.pk)  # Schulze and Borda, off the request path.
     return VoteOutcome(contender=contender, contender_list=contender_list, value=value)
 
 

@@ -1,5 +1,6 @@
 #!/bin/sh
-# Prepare the container, then run its command (gunicorn by default).
+# Prepare the container, then run its command (gunicorn by default, or a
+# Celery worker or beat).
 set -eu
 
 # Without a SECRET_KEY in the environment, make one on first start and keep it
@@ -14,9 +15,15 @@ if [ -z "${SECRET_KEY:-}" ]; then
     export SECRET_KEY
 fi
 
-python manage.py migrate --no-input
-case "${LOAD_DEMO_DATA:-false}" in
-    1|true|yes|on) python manage.py load_demo_data ;;
+# The web service prepares the database; workers (PREPARE_DATABASE=false)
+# start once it is healthy, so two processes never migrate at once.
+case "${PREPARE_DATABASE:-true}" in
+    1|true|yes|on)
+        python manage.py migrate --no-input
+        case "${LOAD_DEMO_DATA:-false}" in
+            1|true|yes|on) python manage.py load_demo_data ;;
+        esac
+        ;;
 esac
 
 exec "$@"

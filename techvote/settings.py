@@ -190,6 +190,33 @@ ANONYMOUS_PAGE_SECONDS = env_int("ANONYMOUS_PAGE_SECONDS", 5)
 if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
+# --- Task queue -------------------------------------------------------------
+
+# Counting lists by the ranked methods (comments/tallies.py) is a Celery task.
+# With REDIS_URL, Redis is the broker and workers run it (docker-compose.yml);
+# without it, a task runs in the process that queued it, after the
+# transaction commits, so `make run` and the tests need no server.
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not REDIS_URL)
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_IGNORE_RESULT = True
+# A count is acknowledged when it ends, so a worker killed half-way leaves it
+# to be run again; it is idempotent, so running it twice is harmless.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Seconds a queued count waits before it runs, so that a burst of votes and
+# ballots on a list costs one count (comments.tallies.queue_count).
+RANKED_COUNT_DELAY = env_int("RANKED_COUNT_DELAY", 10)
+# Every list is counted again this often by `celery beat`, whatever changed.
+RANKED_COUNT_EVERY = env_int("RANKED_COUNT_EVERY", 60 * 60)
+CELERY_BEAT_SCHEDULE = {
+    "count-every-list": {
+        "task": "comments.tasks.count_every_list",
+        "schedule": RANKED_COUNT_EVERY,
+    },
+}
+
 # --- Internationalisation ----------------------------------------------------
 
 LANGUAGE_CODE = "en-us"

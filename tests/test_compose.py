@@ -17,7 +17,7 @@ from cities.views import health
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Variables the container reads outside settings.py: gunicorn and the entrypoint.
-READ_OUTSIDE_SETTINGS = {"WEB_CONCURRENCY", "LOAD_DEMO_DATA"}
+READ_OUTSIDE_SETTINGS = {"WEB_CONCURRENCY", "LOAD_DEMO_DATA", "PREPARE_DATABASE"}
 
 
 def interpolate(value: str) -> str:
@@ -98,3 +98,16 @@ def test_named_volumes_are_declared(compose):
     for service in compose["services"].values():
         for volume in service.get("volumes", []):
             assert volume.split(":")[0] in declared
+
+
+@pytest.mark.parametrize("service", ["worker", "beat"])
+def test_the_queue_runs_with_the_web_services_settings(compose, web_env, service):
+    queue = compose["services"][service]
+    env = {k: interpolate(v) for k, v in queue["environment"].items()}
+
+    assert queue["command"][:3] == ["celery", "-A", "techvote"]
+    assert queue["command"][3] == service
+    assert {k: v for k, v in env.items() if k != "PREPARE_DATABASE"} == web_env
+    assert env["PREPARE_DATABASE"] == "false"  # Only web migrates.
+    assert queue["depends_on"]["web"]["condition"] == "service_healthy"
+    assert "web-data:/app/data" in queue["volumes"]  # The same secret key as web.

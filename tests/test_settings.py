@@ -71,3 +71,15 @@ def test_redis_url_switches_the_cache_to_redis():
 
     assert "RedisCache" in shared.stdout
     assert "LocMemCache" in local.stdout
+
+
+def test_redis_url_makes_redis_the_queues_broker_and_tasks_leave_the_process():
+    show = (
+        "from techvote.celery import app; print(app.conf.broker_url, app.conf.task_always_eager)"
+    )
+
+    shared = run_manage("shell", "-c", show, DEBUG="1", REDIS_URL="redis://127.0.0.1:6379/0")
+    local = run_manage("shell", "-c", show, DEBUG="1")
+
+    assert shared.stdout.split()[-2:] == ["redis://127.0.0.1:6379/0", "False"]
+    assert local.stdout.split()[-2:] == ["memory://", "True"]

@@ -1,0 +1,275 @@
+"""Counting lists by Schulze and Borda from stored ballots and votes, and checking it."""
+
+import io
+
+import pytest
+from django.core.cache import cache
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings, strategies
+
+from cities.models import Contender
+from comments.ballots import save_ballot, withdraw_ballot
+from comments.models import CountedMethod, ListCount, MethodStanding
+from comments.moderation import make_moderator, reject_contender, void_votes
+from comments.services import cast_vote
+from comments.tallies import PENDING_KEY, count_list, find_count_drift
+from tests.factories import CityFactory, ContenderFactory, ContenderListFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+SCHULZE, BORDA = CountedMethod.SCHULZE, CountedMethod.BORDA
+
+# Wikipedia's Schulze example: 45 voters, five candidates.
+WIKIPEDIA_BALLOTS = {
+    "ACBED": 5,
+    "ADECB": 5,
+    "BEDAC": 8,
+    "CABED": 3,
+    "CAEBD": 7,
+    "CBADE": 2,
+    "DCEBA": 7,
+    "EBADC": 8,
+}
+
+
+@pytest.fixture
+def letters(db):
+    """A list of five contenders named A to E, by contender id."""
+    contender_list = ContenderListFactory()
+    return contender_list, {
+        letter: ContenderFactory(contender_list=contender_list, city=CityFactory(name=letter)).pk
+        for letter in "ABCDE"
+    }
+
+
+def cast_ballots(contender_list, ids, ballots: dict[str, int]) -> None:
+    for order, voters in ballots.items():
+        for user in UserFactory.create_batch(voters):
+            save_ballot(
+                user=user,
+                contender_list_id=contender_list.pk,
+                contender_ids=[ids[letter] for letter in order],
+            )
+
+
+def standings(contender_list, ids, method) -> dict[str, tuple[int, float]]:
+    letter_of = {pk: letter for letter, pk in ids.items()}
+    rows = MethodStanding.objects.filter(contender_list=contender_list, method=method)
+    return {letter_of[row.contender_id]: (row.rank, row.score) for row in rows}
+
+
+def test_wikipedias_example_counts_as_published(letters):
+    contender_list, ids = letters
+    cast_ballots(contender_list, ids, WIKIPEDIA_BALLOTS)
+
+    count_list(contender_list)
+
+    schulze = standings(contender_list, ids, SCHULZE)
+    assert sorted(schulze, key=lambda letter: schulze[letter][0]) == list("EACBD")
+    borda = standings(contender_list, ids, BORDA)
+    assert {letter: score for letter, (_, score) in borda.items()} == {
+        "E": 102,
+        "A": 98,
+        "B": 92,
+        "C": 89,
+        "D": 69,
+    }
+    assert sorted(borda, key=lambda letter: borda[letter][0]) == list("EABCD")
+    found = ListCount.objects.get(contender_list=contender_list, method=SCHULZE)
+    assert (found.ballots, found.voters, found.contenders) == (45, 0, 5)
+    assert found.condorcet_winner is None  # E wins by Schulze but loses to C head to head.
+
+
+def test_members_without_a_ballot_count_through_their_votes(letters):
+    contender_list, ids = letters
+    # Up above unvoted above down, for three members.
+    for _ in range(3):
+        member = UserFactory()
+        cast_vote(user=member, contender_id=ids["D"], value=1)
+        cast_vote(user=member, contender_id=ids["A"], value=-1)
+    cast_ballots(contender_list, ids, {"AB": 1})
+
+    count_list(contender_list)
+
+    schulze = standings(contender_list, ids, SCHULZE)
+    assert schulze["D"][0] == 1
+    assert schulze["A"][0] == 5  # Below everyone for three members, first for one.
+    found = ListCount.objects.get(contender_list=contender_list, method=SCHULZE)
+    assert (found.ballots, found.voters) == (1, 3)
+    assert found.condorcet_winner_id == ids["D"]
+
+
+def test_a_member_with_a_ballot_counts_by_the_ballot_not_the_votes(letters):
+    contender_list, ids = letters
+    member = UserFactory()
+    cast_vote(user=member, contender_id=ids["E"], value=1)
+    save_ballot(user=member, contender_list_id=contender_list.pk, contender_ids=[ids["B"]])
+
+    count_list(contender_list)
+
+    assert standings(contender_list, ids, BORDA)["B"] == (1, 4)
+    assert standings(contender_list, ids, BORDA)["E"] == (5, 0)
+
+
+def test_a_rejected_contender_drops_out_and_the_places_behind_it_close_up(letters):
+    contender_list, ids = letters
+    cast_ballots(contender_list, ids, {"CAB": 2, "ABC": 1})
+    moderator = UserFactory()
+    make_moderator(moderator)
+    moderator = type(moderator).objects.get(pk=moderator.pk)
+
+    reject_contender(
+        moderator=moderator, contender=Contender.objects.get(pk=ids["C"]), reason="Duplicate."
+    )
+    count_list(contender_list)
+
+    borda = standings(contender_list, ids, BORDA)
+    assert "C" not in borda
+    # A is above B on every ballot once C is gone: 3 members x 3 others beaten.
+    assert borda["A"] == (1, 9)
+    assert borda["B"] == (2, 6)
+
+
+def test_voided_ballots_stop_counting(letters):
+    contender_list, ids = letters
+    cast_ballots(contender_list, ids, {"EDCBA": 2})
+    sock = UserFactory()
+    save_ballot(
+        user=sock, contender_list_id=contender_list.pk, contender_ids=[ids[x] for x in "ABCDE"]
+    )
+    moderator = UserFactory()
+    make_moderator(moderator)
+    moderator = type(moderator).objects.get(pk=moderator.pk)
+
+    void_votes(moderator=moderator, member=sock, reason="Sock puppet.")
+    count_list(contender_list)
+
+    assert standings(contender_list, ids, BORDA)["E"] == (1, 8)
+    assert ListCount.objects.get(contender_list=contender_list, method=BORDA).ballots == 2
+
+
+def test_a_count_replaces_the_last_one(letters):
+    contender_list, ids = letters
+    cast_ballots(contender_list, ids, {"ABCDE": 1})
+    count_list(contender_list)
+    first = ListCount.objects.get(contender_list=contender_list, method=SCHULZE)
+
+    cast_ballots(contender_list, ids, {"EDCBA": 2})
+    count_list(contender_list)
+
+    again = ListCount.objects.get(contender_list=contender_list, method=SCHULZE)
+    assert again.inputs_digest != first.inputs_digest
+    assert MethodStanding.objects.filter(contender_list=contender_list).count() == 10
+    assert standings(contender_list, ids, SCHULZE)["E"][0] == 1
+
+
+def test_the_same_rows_give_the_same_digest_and_results(letters):
+    contender_list, ids = letters
+    cast_ballots(contender_list, ids, WIKIPEDIA_BALLOTS)
+    count_list(contender_list)
+    first = ListCount.objects.get(contender_list=contender_list, method=SCHULZE).inputs_digest
+    before = standings(contender_list, ids, SCHULZE)
+
+    count_list(contender_list)
+
+    assert ListCount.objects.get(contender_list=contender_list, method=SCHULZE).inputs_digest == (
+        first
+    )
+    assert standings(contender_list, ids, SCHULZE) == before
+
+
+# --- rank_lists and its --check ---------------------------------------------------------------
+
+
+def rank_lists(*args) -> str:
+    out = io.StringIO()
+    call_command("rank_lists", *args, stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+def test_rank_lists_counts_and_check_finds_what_changed_since(letters):
+    contender_list, ids = letters
+    cast_ballots(contender_list, ids, {"ABCDE": 2})
+
+    assert "1 lists counted" in rank_lists("--list", contender_list.slug)
+    assert "every stored result matches" in rank_lists("--check")
+
+    cast_ballots(contender_list, ids, {"EDCBA": 3})
+    with pytest.raises(CommandError, match="stored results differ from a recount"):
+        rank_lists("--check")
+    assert find_count_drift(contender_list)  # What the command listed.
+
+
+def test_rank_lists_refuses_an_unknown_list(db):
+    with pytest.raises(CommandError, match="No list has the slug 'nowhere'"):
+        rank_lists("--list", "nowhere")
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    actions=strategies.lists(
+        strategies.tuples(
+            strategies.integers(0, 3),  # Which member.
+            strategies.sampled_from(["ballot", "withdraw", "up", "down", "none"]),
+            strategies.permutations(range(5)).flatmap(
+                lambda order: strategies.integers(1, 5).map(lambda size: order[:size])
+            ),
+        ),
+        max_size=12,
+    )
+)
+def test_the_check_is_clean_after_any_ballots_and_votes(letters, relaxed_rate_limits, actions):
+    contender_list, ids = letters
+    pks = list(ids.values())
+    with transaction.atomic():
+        members = UserFactory.create_batch(4)
+        for who, action, order in actions:
+            member, chosen = members[who], [pks[i] for i in order]
+            if action == "ballot":
+                save_ballot(user=member, contender_list_id=contender_list.pk, contender_ids=chosen)
+            elif action == "withdraw":
+                withdraw_ballot(user=member, contender_list_id=contender_list.pk)
+            else:
+                value = {"up": 1, "down": -1, "none": 0}[action]
+                cast_vote(user=member, contender_id=chosen[0], value=value)
+        count_list(contender_list)
+        assert find_count_drift(contender_list) == []
+        transaction.set_rollback(True)
+
+
+# --- The queue ---------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_saved_ballot_queues_a_count_that_runs_after_commit(letters):
+    contender_list, ids = letters
+    member = UserFactory()
+
+    save_ballot(user=member, contender_list_id=contender_list.pk, contender_ids=[ids["C"]])
+
+    assert standings(contender_list, ids, SCHULZE)["C"] == (1, 4)
+    assert cache.get(PENDING_KEY.format(list_id=contender_list.pk)) is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_count_already_waiting_takes_no_second_one(letters):
+    contender_list, ids = letters
+    cache.set(PENDING_KEY.format(list_id=contender_list.pk), True)
+
+    cast_vote(user=UserFactory(), contender_id=ids["B"], value=1)
+
+    assert not MethodStanding.objects.filter(contender_list=contender_list).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_vote_queues_a_count(letters):
+    contender_list, ids = letters
+
+    cast_vote(user=UserFactory(), contender_id=ids["B"], value=1)
+
+    assert standings(contender_list, ids, BORDA)["B"] == (1, 4)
