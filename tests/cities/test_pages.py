@@ -95,9 +95,9 @@ def test_load_more_by_htmx_gets_the_next_rows_and_the_next_link(client, make_ran
     assert "<html" not in html
     assert ranks_on(second, "contenders") == list(range(36, 61))
     assert html.count('<li class="contender"') == 25
-    assert 'id="load-more" hx-swap-oob="outerHTML"' in html
-    assert 'hx-get="?page=3"' in html
-    assert '<p id="load-more" hx-swap-oob="delete"></p>' in last.content.decode()
+    assert 'id="load-more" data-hx-swap-oob="outerHTML"' in html
+    assert 'data-hx-get="?page=3"' in html
+    assert '<p id="load-more" data-hx-swap-oob="delete"></p>' in last.content.decode()
     assert "HX-Request" in second.get("Vary", "")
 
 

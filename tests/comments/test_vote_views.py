@@ -87,7 +87,7 @@ def test_htmx_gets_the_vote_controls_partial_with_the_new_score(member_client, t
     assert "<html" not in html
     assert 'value="0" class="vote__button vote__button--up" aria-pressed="true"' in html
     assert '<span class="visually-hidden">Score </span>1</span>' in html
-    assert f'hx-post="{vote_url(tenth)}"' in html
+    assert f'data-hx-post="{vote_url(tenth)}"' in html
     tenth.refresh_from_db()
     assert (tenth.upvotes, tenth.downvotes, tenth.score) == (1, 0, 1)
 
