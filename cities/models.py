@@ -344,7 +344,7 @@ class ContenderQuerySet(models.QuerySet):
         The snapshots are RankSnapshot rows, which the vote writes
         (comments.votes) and so live with it in the comments app. Pages only
         read them, through Contender's reverse relation `snapshots`, so cities
-        needs no import from comments and the snapshot keeps a single writer.
+        imports nothing of comments for it and the snapshot keeps one writer.
         """
         snapshots = self.model._meta.get_field("snapshots").related_model.objects
         snapshot = snapshots.filter(

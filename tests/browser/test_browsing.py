@@ -68,3 +68,16 @@ def test_a_visitor_browses_a_list_loads_more_searches_and_opens_a_city(ui, javas
     # The richest profile, with facts, organizations, sectors and comments.
     ui.goto("/cities/tokyo/", audit="city")
     expect(page.get_by_role("heading", name="Facts and figures")).to_be_visible()
+
+
+def test_load_more_moves_the_focus_to_the_first_new_contender_and_says_so(ui):
+    build_site()
+    page = ui.page
+    ui.goto(LIST_PATH)
+
+    with ui.stays_in_place():
+        ui.press(page.get_by_role("link", name="Load more contenders"))
+        expect(page.get_by_role("link", name=CITIES[35][0], exact=True)).to_be_focused()
+    expect(page.locator('p.visually-hidden[role="status"]')).to_have_text(
+        "25 more contenders loaded."
+    )

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from tests.browser.data import LIST_SLUG, build_site
 from tests.browser.support import expect_score
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.browser
 
@@ -73,3 +74,19 @@ def test_a_new_member_signs_up_confirms_and_votes(ui, mailoutbox, javascript):
         expect(up).to_have_attribute("aria-pressed", up_pressed)
         expect(down).to_have_attribute("aria-pressed", down_pressed)
         expect_score(row, score)
+
+
+def test_a_vote_by_keyboard_keeps_the_focus_and_is_announced(ui):
+    """What the script adds to htmx: focus stays on the button, a screen reader hears it."""
+    build_site()
+    ui.log_in(UserFactory(username="kai"))
+    page = ui.page
+    ui.goto(f"/lists/{LIST_SLUG}/")
+    up = page.get_by_role("button", name="Vote Tokyo up", exact=True)
+
+    with ui.stays_in_place():
+        up.focus()
+        page.keyboard.press("Enter")
+        expect(up).to_have_attribute("aria-pressed", "true")
+    expect(up).to_be_focused()
+    expect(page.locator('p.visually-hidden[role="status"]')).to_have_text("Up. Score 4.")
