@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from cities.models import Contender, ContenderList
 from comments.forms import CommentForm, ReportForm, SuggestForm, VoteForm
 from comments.models import Comment, ModerationLogEntry, Vote
+from comments.pages import contender_page
 from comments.services import (
     ActionRefused,
     cast_vote,
@@ -28,12 +29,11 @@ from comments.services import (
     ensure_within_edit_window,
     post_comment,
     report_comment,
-    standing_of,
     suggest_contender,
     thumb_comment,
 )
 from comments.standing import LOG_IN_FIRST
-from comments.threads import comment_location, read_thread_form, thread_page
+from comments.threads import comment_location
 from techvote.htmx import refusal_partial
 from techvote.middleware import cache_for_anonymous
 
@@ -134,19 +134,7 @@ def _form_page(request, template: str, **context):
 
 
 def _render_contender(request, contender: Contender, form: CommentForm, status: int = 200):
-    sort, number = read_thread_form(request)
-    comments = Comment.objects.filter(contender=contender)
-    context = {
-        "contender": contender,
-        "contender_list": contender.contender_list,
-        "your_vote": Vote.objects.values_by_contender(request.user, [contender.pk]).get(
-            contender.pk, 0
-        ),
-        "threads": thread_page(request, comments, sort=sort, number=number, contender=contender),
-        "sort": sort,
-        "form": form,
-        "standing": standing_of(request.user) if request.user.is_authenticated else None,
-    }
+    context = contender_page(request, contender=contender, form=form)
     return render(request, "comments/contender_detail.html", context, status=status)
 
 
