@@ -41,6 +41,21 @@ def test_production_settings_pass_the_deployment_checklist():
     assert "no issues" in result.stdout
 
 
+def test_a_preloaded_hsts_year_passes_the_checklist_too():
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="techvote.example",
+        SECURE_HSTS_SECONDS="31536000",
+        SECURE_HSTS_PRELOAD="true",
+    )
+
+    assert result.returncode == 0, result.stderr
+
+
 def test_production_will_not_serve_without_a_secret_key():
     result = run_manage("shell", "-c", "from django.conf import settings; settings.SECRET_KEY")
 
