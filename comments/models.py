@@ -333,7 +333,7 @@ class Report(models.Model):
 
 
 class Suspension(models.Model):
-    """A moderator's decision that a member may read but not vote, comment or report."""
+    """A moderator's decision that a member may read but not vote, comment, delete or report."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="suspensions"

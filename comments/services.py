@@ -59,7 +59,8 @@ class Standing:
         """Why the member may not take part, or None."""
         if self.suspension_reason is not None:
             return ActionRefused(
-                "Your account is suspended, so you can read but not vote, comment or report. "
+                "Your account is suspended, so you can read but not vote, comment, delete "
+                "or report. "
                 f"The moderators' reason: {self.suspension_reason}",
                 status=403,
             )
@@ -432,7 +433,10 @@ def edit_comment(*, user: AbstractBaseUser, comment_id: int, body: str) -> Comme
 @transaction.atomic
 def delete_comment(*, user: AbstractBaseUser, comment_id: int) -> Comment:
     """The author withdraws their comment. It is kept, marked deleted, and no longer shown;
-    where it has replies, a "[deleted]" placeholder keeps the thread together."""
+    where it has replies, a "[deleted]" placeholder keeps the thread together.
+
+    Deleting is taking part: a suspended member may not."""
+    ensure_can_participate(user)
     comment = _authors_comment(user, comment_id, "delete")
     if comment.deleted_at is not None:
         return comment

@@ -160,6 +160,23 @@ def test_a_suspended_member_can_read_but_not_take_part(member_client, suspended,
     assert stored() == before
 
 
+def test_a_suspended_member_cannot_delete_their_comments(member_client, member, contenders):
+    comment = post_comment(user=member, contender_id=contenders[0].pk, body="My own words.")
+    from comments.moderation import suspend_user
+
+    moderator = UserFactory(is_superuser=True, is_staff=True)
+    suspend_user(moderator=moderator, member=member, reason="Brigading.")
+
+    response = member_client.post(reverse("comments:comment_delete", args=[comment.pk]))
+
+    assert response.status_code == 403
+    assert "Your account is suspended" in response.content.decode()
+    assert "Brigading." in response.content.decode()
+    comment.refresh_from_db()
+    assert comment.deleted_at is None
+    assert Contender.objects.get(pk=contenders[0].pk).comment_count == 1
+
+
 def test_a_lifted_suspension_restores_participation(suspended, contenders):
     Suspension.objects.filter(user=suspended).update(lifted_at=timezone.now())
 
