@@ -97,6 +97,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Last, so that it hears the views' exceptions first.
+    "techvote.outage.DatabaseOutageMiddleware",
 ]
 
 ROOT_URLCONF = "techvote.urls"
