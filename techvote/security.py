@@ -63,7 +63,8 @@ class RejectControlCharactersMiddleware:
 
     def __call__(self, request):
         if _has_control_characters(request):
-            return render(request, "400.html", status=400)
+            reason = "The link or the form held a control character, which no text here may hold."
+            return render(request, "400.html", {"reason": reason}, status=400)
         return self.get_response(request)
 
 

@@ -44,6 +44,7 @@ def test_it_refuses_control_characters_in_the_address_with_the_400_page(client, 
 
     assert response.status_code == 400
     assert "That request did not make sense to us" in response.content.decode()
+    assert "control character" in response.content.decode()
     assert not [record for record in caplog.records if record.exc_info]
 
 
