@@ -420,3 +420,19 @@ class Member(User):
 
     class Meta:
         proxy = True
+
+
+class RateLimitCounter(models.Model):
+    """One member's count of one action in one fixed window, where no Redis is configured.
+
+    The key names the action, the member and the window (comments.ratelimits);
+    the count moves in one atomic upsert, so several server processes share
+    it exactly. Rows past `expires_at` are only waste and are swept now and then.
+    """
+
+    key = models.CharField(max_length=200, primary_key=True)
+    count = models.PositiveIntegerField()
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return f"{self.key}: {self.count}"

@@ -145,9 +145,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ------------------------------------------------------------------
 
-# Each process has its own in-memory cache unless REDIS_URL names a Redis
-# server (redis://host:6379/0). With several gunicorn workers, set it: rate
-# limits (ours and allauth's) hold across processes only in a shared cache.
+# The default cache holds what every server process must share: allauth's
+# rate-limit counters and the remembered standings. With REDIS_URL
+# (redis://host:6379/0) it is Redis; without, a table of the database
+# (created by `migrate`), so that limits hold across gunicorn workers with
+# no other service. Our own rate limits count in their own table then
+# (comments.ratelimits). See the README, Security, for what each costs.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
@@ -159,8 +162,10 @@ if REDIS_URL:
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "techvote",
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "techvote_cache",
+            # Culling drops entries at random, rate-limit ones too: keep it rare.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
         }
     }
 # Two caches are always in the process's own memory, where reading them costs

@@ -78,11 +78,11 @@ def test_malformed_variables_are_refused_by_name(name, value):
     assert repr(value) in result.stderr
 
 
-def test_redis_url_switches_the_cache_to_redis():
+def test_redis_url_switches_the_shared_cache_from_the_database_to_redis():
     show = "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
 
     shared = run_manage("shell", "-c", show, DEBUG="1", REDIS_URL="redis://127.0.0.1:6379/0")
     local = run_manage("shell", "-c", show, DEBUG="1")
 
     assert "RedisCache" in shared.stdout
-    assert "LocMemCache" in local.stdout
+    assert "DatabaseCache" in local.stdout
