@@ -152,22 +152,23 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # no other service. Our own rate limits count in their own table then
 # (comments.ratelimits). See the README, Security, for what each costs.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = {
+    "database": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "techvote_cache",
+        # Culling drops entries at random, rate-limit ones too: keep it rare.
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    }
+}
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-        }
+    # The database cache stands in while Redis is away (techvote/cache.py).
+    CACHES["default"] = {
+        "BACKEND": "techvote.cache.RedisWithDatabaseFallback",
+        "LOCATION": REDIS_URL,
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     }
 else:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": "techvote_cache",
-            # Culling drops entries at random, rate-limit ones too: keep it rare.
-            "OPTIONS": {"MAX_ENTRIES": 100_000},
-        }
-    }
+    CACHES["default"] = CACHES["database"]
 # Two caches are always in the process's own memory, where reading them costs
 # no network trip: rendered list rows, keyed by everything they show
 # (cities/rows.py), and whole pages for visitors without a session, kept a few

@@ -84,5 +84,5 @@ def test_redis_url_switches_the_shared_cache_from_the_database_to_redis():
     shared = run_manage("shell", "-c", show, DEBUG="1", REDIS_URL="redis://127.0.0.1:6379/0")
     local = run_manage("shell", "-c", show, DEBUG="1")
 
-    assert "RedisCache" in shared.stdout
+    assert "RedisWithDatabaseFallback" in shared.stdout
     assert "DatabaseCache" in local.stdout
