@@ -271,6 +271,8 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[TechVote] "
 ACCOUNT_USERNAME_MIN_LENGTH = 3
+# Normalises usernames and refuses look-alikes of taken or reserved ones.
+ACCOUNT_ADAPTER = "comments.usernames.AccountAdapter"
 ACCOUNT_USERNAME_BLACKLIST = ["admin", "administrator", "moderator", "moderators", "techvote"]
 ACCOUNT_CHANGE_EMAIL = True
 # allauth's limits, spelled out: per IP, per user and per e-mail address
