@@ -15,7 +15,7 @@ if [ -z "${SECRET_KEY:-}" ]; then
 fi
 
 python manage.py migrate --no-input
-python manage.py createcachetable
+python manage.py createcachetable --verbosity 0
 case "${LOAD_DEMO_DATA:-false}" in
     1|true|yes|on) python manage.py load_demo_data ;;
 esac
