@@ -33,6 +33,7 @@ from comments.models import (
 from comments.ranking import apply_vote_change, ensure_daily_snapshot, move_comment_count
 from comments.ratelimits import check_rate_limit
 from comments.tallies import queue_count
+from comments.vote_races import vote_now_holds
 
 __all__ = ["ActionRefused"]
 
@@ -59,7 +60,8 @@ class Standing:
         """Why the member may not take part, or None."""
         if self.suspension_reason is not None:
             return ActionRefused(
-                "Your account is suspended, so you can read but not vote, comment or report. "
+                "Your account is suspended, so you can read but not vote, comment, delete "
+                "or report. "
                 f"The moderators' reason: {self.suspension_reason}",
                 status=403,
             )
@@ -245,7 +247,8 @@ def cast_vote(*, user: AbstractBaseUser, contender_id: int, value: int) -> VoteO
     written only if it still holds what was read (an insert meets the unique
     constraint, a change or a delete names the old value): when the same
     member's other window or double click got there first, nothing is
-    written and the member is told to reload (409). Every transition, as
+    written; a row already holding the asked value is a success, any other
+    tells the member to reload (409). Every transition, as
     (old, new): the row, then up / down / score deltas.
 
         (0, +1)  insert   +1  0  +1        (+1, 0)  delete  -1  0  -1
@@ -280,7 +283,8 @@ def cast_vote(*, user: AbstractBaseUser, contender_id: int, value: int) -> VoteO
         return VoteOutcome(contender=contender, contender_list=contender_list, value=value)
     check_rate_limit(user, "vote")
     ensure_daily_snapshot(contender_list)
-    _write_vote(user.pk, contender_id, read, value)
+    if not _write_vote(user.pk, contender_id, read, value):  # A double submit got there first.
+        return VoteOutcome(contender=contender, contender_list=contender_list, value=value)
     up, down = _vote_deltas(old, value)
     apply_vote_change(contender, up=up, down=down)
     queue_count(contender_list.pk)
@@ -295,22 +299,29 @@ def _voted_meanwhile() -> ActionRefused:
     )
 
 
-def _write_vote(user_id: int, contender_id: int, read: _VoteRead, value: int) -> None:
-    """Insert, change or delete the vote row, only if it is still as it was read."""
+def _write_vote(user_id: int, contender_id: int, read: _VoteRead, value: int) -> bool:
+    """Insert, change or delete the vote row, only if it is still as it was read.
+
+    False, with nothing written, when the row already holds `value`: another
+    request of the member asked the same at the same moment.
+    """
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     table = Vote._meta.db_table
     as_read = "id = %s AND value = %s AND voided_at IS " + ("NOT NULL" if read.voided else "NULL")
     with connection.cursor() as cursor:
         if read.vote_id is None:
             try:
-                cursor.execute(
-                    f"INSERT INTO {table} (user_id, contender_id, value, created_at, updated_at) "
-                    "VALUES (%s, %s, %s, %s, %s)",
-                    [user_id, contender_id, value, now, now],
-                )
+                with transaction.atomic():
+                    cursor.execute(
+                        f"INSERT INTO {table} (user_id, contender_id, value, created_at, "
+                        "updated_at) VALUES (%s, %s, %s, %s, %s)",
+                        [user_id, contender_id, value, now, now],
+                    )
             except IntegrityError:  # The unique constraint: another request inserted it.
+                if vote_now_holds(user_id, contender_id, value):
+                    return False
                 raise _voted_meanwhile() from None
-            return
+            return True
         if value == NO_VOTE:
             cursor.execute(f"DELETE FROM {table} WHERE {as_read}", [read.vote_id, read.old_value])
         else:
@@ -320,7 +331,10 @@ def _write_vote(user_id: int, contender_id: int, read: _VoteRead, value: int) ->
                 [value, now, read.vote_id, read.old_value],
             )
         if cursor.rowcount == 0:
+            if vote_now_holds(user_id, contender_id, value):
+                return False
             raise _voted_meanwhile()
+        return True
 
 
 # --- Comments ---------------------------------------------------------------------------
@@ -421,7 +435,10 @@ def edit_comment(*, user: AbstractBaseUser, comment_id: int, body: str) -> Comme
 @transaction.atomic
 def delete_comment(*, user: AbstractBaseUser, comment_id: int) -> Comment:
     """The author withdraws their comment. It is kept, marked deleted, and no longer shown;
-    where it has replies, a "[deleted]" placeholder keeps the thread together."""
+    where it has replies, a "[deleted]" placeholder keeps the thread together.
+
+    Deleting is taking part: a suspended member may not."""
+    ensure_can_participate(user)
     comment = _authors_comment(user, comment_id, "delete")
     if comment.deleted_at is not None:
         return comment
