@@ -12,6 +12,7 @@ ADDRESS ?= 127.0.0.1:8000
 
 run: $(VENV)/.installed
 	DEBUG=1 $(BIN)/python manage.py migrate --no-input
+	DEBUG=1 $(BIN)/python manage.py createcachetable --verbosity 0
 	DEBUG=1 $(BIN)/python manage.py load_demo_data
 	DEBUG=1 $(BIN)/python manage.py runserver $(ADDRESS)
 

@@ -88,6 +88,7 @@ class World:
     comments: int = 100_000
     thumbs: int = 100_000
     reports: int = 10_000
+    ballots: int = 100_000
     seed: int = 42
 
     def list_sizes(self) -> list[int]:
@@ -173,6 +174,50 @@ def wipe(cursor) -> None:
     cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
 
 
+def copy_ballots(cursor, world: World, lists, contender_ids, vote_counts, rng, now) -> int:
+    """Ballots shared among the lists by size, each ranking 3 to 10 of its list's 50
+    most voted contenders: the members' top tens gather where the votes do."""
+    sizes = [size for _, size in lists]
+    ballot_counts = spread(world.ballots, [size / sum(sizes) for size in sizes], world.users)
+    entries = []
+
+    def ballots():
+        ballot_ids = itertools.count(1)
+        start = 0
+        for (list_id, size), count in zip(lists, ballot_counts, strict=True):
+            in_list = range(start, start + size)
+            start += size
+            popular = sorted(in_list, key=lambda i: -vote_counts[i])[:50]
+            for user_id in rng.sample(range(1, world.users + 1), count):
+                ballot_id = next(ballot_ids)
+                chosen = rng.sample(popular, min(len(popular), rng.randint(3, 10)))
+                entries.extend(
+                    (ballot_id, contender_ids[i], position)
+                    for position, i in enumerate(chosen, start=1)
+                )
+                yield ballot_id, user_id, list_id, now, now
+
+    copy_rows(
+        cursor,
+        "comments_ballot",
+        ["id", "user_id", "contender_list_id", "created_at", "updated_at"],
+        ballots(),
+        Progress("ballots", sum(ballot_counts)),
+    )
+    copy_rows(
+        cursor,
+        "comments_ballotentry",
+        ["ballot_id", "contender_id", "position"],
+        entries,
+        Progress("ballot entries", len(entries)),
+    )
+    cursor.execute(
+        "SELECT setval(pg_get_serial_sequence('comments_ballot', 'id'), "
+        "(SELECT COALESCE(MAX(id), 1) FROM comments_ballot))"
+    )
+    return sum(ballot_counts)
+
+
 def build(world: World, *, replace: bool, out=sys.stdout) -> None:
     """Build the world in the database DATABASE_URL names."""
     from django.core.management import call_command
@@ -195,11 +240,12 @@ def build(world: World, *, replace: bool, out=sys.stdout) -> None:
         wipe(cursor)
         sizes = world.list_sizes()
         cities = create_bench_cities(range(max(sizes)))
-        contender_ids = []
+        contender_ids, list_ids = [], []
         for number, size in enumerate(sizes):
             contender_list = ContenderList.objects.create(
                 title=f"Bench List {number}", slug=f"bench-list-{number}", question="Which?"
             )
+            list_ids.append(contender_list.pk)
             created = Contender.objects.bulk_create(
                 Contender(contender_list=contender_list, city=city, status="approved")
                 for city in cities[:size]
@@ -263,6 +309,9 @@ def build(world: World, *, replace: bool, out=sys.stdout) -> None:
             votes(),
             Progress("votes", sum(vote_counts)),
         )
+
+        lists = list(zip(list_ids, sizes, strict=True))
+        ballot_total = copy_ballots(cursor, world, lists, contender_ids, vote_counts, rng, now)
 
         comment_counts = spread(
             world.comments, zipf_shares(len(contender_ids), rng), world.comments
@@ -357,7 +406,7 @@ def build(world: World, *, replace: bool, out=sys.stdout) -> None:
         f"World built in {time.monotonic() - started:.0f} s: {len(lists)} lists, "
         f"{len(contender_ids):,} contenders, {world.users:,} members, {sum(vote_counts):,} votes, "
         f"{len(comment_ids):,} comments, {sum(thumb_counts):,} thumbs, "
-        f"{len(reported):,} reports.\n"
+        f"{len(reported):,} reports, {ballot_total:,} ballots.\n"
     )
 
 

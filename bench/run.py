@@ -42,7 +42,15 @@ LUA = BENCH_DIR / "lua" / "requests.lua"
 # The Redis database the benchmark may flush (its rate-limit counters).
 BENCH_REDIS_URL = "redis://127.0.0.1:6379/15"
 # Big enough that the big list has a second page of contenders.
-TINY_WORLD = {"contenders": 120, "users": 500, "votes": 5_000, "comments": 500, "thumbs": 500}
+BIG_LIST = "bench-list-0"  # Half the world's contenders; the one grown tenfold.
+TINY_WORLD = {
+    "contenders": 120,
+    "users": 500,
+    "votes": 5_000,
+    "comments": 500,
+    "thumbs": 500,
+    "ballots": 500,
+}
 
 
 @dataclass
@@ -379,6 +387,68 @@ def flush_bench_cache(env: dict[str, str]) -> None:
         redis.Redis.from_url(BENCH_REDIS_URL).flushdb()
 
 
+# Times the job's own function in a fresh process: its peak memory is the
+# job's plus Django's, never the benchmark's.
+COUNT_JOB_SCRIPT = """
+import sys, time, django
+django.setup()
+from cities.models import ContenderList
+from comments.tallies import count_list
+contender_list = ContenderList.objects.get(slug=sys.argv[1])
+started = time.perf_counter()
+count_list(contender_list)
+print(time.perf_counter() - started)
+"""
+
+
+def time_count_job(env: dict[str, str], slug: str) -> dict:
+    """Run the queued counting job (comments.tallies.count_list) on one list: seconds, memory."""
+    from cities.models import Contender
+    from comments.models import BallotEntry, Vote
+
+    contenders = Contender.objects.approved().filter(contender_list__slug=slug).count()
+    entries = BallotEntry.objects.filter(ballot__contender_list__slug=slug).count()
+    votes = Vote.objects.filter(contender__contender_list__slug=slug).count()
+    process = subprocess.Popen(
+        [sys.executable, "-c", COUNT_JOB_SCRIPT, slug],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    output, error = process.stdout.read(), process.stderr.read()
+    _, status, usage = os.wait4(process.pid, 0)  # The usage of this child alone.
+    process.returncode = os.waitstatus_to_exitcode(status)
+    process.stdout.close()
+    process.stderr.close()
+    if process.returncode != 0:
+        raise SystemExit(f"The counting job failed:\n{error.decode()}")
+    result = {
+        "contenders": contenders,
+        "votes": votes,
+        "ballot_entries": entries,
+        "seconds": float(output.split()[-1]),
+        "peak_mb": usage.ru_maxrss / 1024,
+    }
+    say(
+        f"counting job, {slug}: {contenders:,} contenders, {result['seconds']:.2f} s, "
+        f"peak {result['peak_mb']:.0f} MB"
+    )
+    return result
+
+
+def count_job_table(runs: list[dict], out) -> None:
+    out.write(
+        "\nThe counting job (Schulze and Borda from the votes and ballots, reading and "
+        "storing included; peak memory of its process):\n\n"
+        "| Big list | votes | ballot entries | seconds | peak MB |\n|---|---|---|---|---|\n"
+    )
+    for run in runs:
+        out.write(
+            f"| {run['contenders']:,} contenders | {run['votes']:,} | {run['ballot_entries']:,} "
+            f"| {run['seconds']:.2f} | {run['peak_mb']:.0f} |\n"
+        )
+
+
 def table(scenarios, floors, out) -> None:
     columns = [
         "Scenario",
@@ -495,6 +565,7 @@ def main(argv=None) -> None:
             )
         drift = vote.result["drift"]
         out.write(f"\nrecompute_rankings --check after the votes: {drift} drifted values.\n")
+        count_runs = [time_count_job(env, BIG_LIST)]
 
         if options.grow_to > world.contenders:
             say(f"Growing the big list to {options.grow_to:,} contenders")
@@ -505,6 +576,8 @@ def main(argv=None) -> None:
                 for scenario in large_pages:
                     measure(server, scenario, options, workdir)
             growth_table(pages, large_pages, options.grow_to, out)
+            count_runs.append(time_count_job(env, BIG_LIST))
+        count_job_table(count_runs, out)
     if options.json:
         options.json.parent.mkdir(parents=True, exist_ok=True)
         results = {s.name: s.result for s in scenarios}

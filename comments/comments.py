@@ -124,7 +124,10 @@ def edit_comment(*, user: AbstractBaseUser, comment_id: int, body: str) -> Comme
 @transaction.atomic
 def delete_comment(*, user: AbstractBaseUser, comment_id: int) -> Comment:
     """The author withdraws their comment. It is kept, marked deleted, and no longer shown;
-    where it has replies, a "[deleted]" placeholder keeps the thread together."""
+    where it has replies, a "[deleted]" placeholder keeps the thread together.
+
+    Deleting is taking part: a suspended member may not."""
+    ensure_can_participate(user)
     comment = _authors_comment(user, comment_id, "delete")
     if comment.deleted_at is not None:
         return comment

@@ -1,4 +1,4 @@
-"""The demo participation: demo voters, their votes on every list and the demo conversation.
+"""The demo participation: demo voters, their votes and ballots, and the demo conversation.
 
 Demo voters (accounts nobody can log in to) vote on every list so that the
 rankings come from votes, in the order the list file gives, and hold the
@@ -17,7 +17,15 @@ from django.utils import timezone
 from cities.demo.loader import DemoDataError, LoadReport, load_demo_cities, read_demo_file
 from cities.models import Contender, ContenderList
 from comments.counts import recount_list
-from comments.models import Comment, CommentVote, Vote, VoteValue
+from comments.models import (
+    BALLOT_SIZE,
+    Ballot,
+    BallotEntry,
+    Comment,
+    CommentVote,
+    Vote,
+    VoteValue,
+)
 from comments.tallies import count_list
 
 User = get_user_model()
@@ -82,7 +90,52 @@ def _load_demo_votes(report: LoadReport, contender_list: ContenderList, slugs: l
             report.record("Demo votes", "created")
     Vote.objects.bulk_create(new_votes)
     recount_list(contender_list)
-    count_list(contender_list)  # Schulze and Borda, from the same votes.
+
+
+# How many demo voters rank their own top ten on each open list.
+DEMO_BALLOTS_PER_LIST = 40
+
+
+def demo_ballot(slugs: list[str], voter_number: int, favourite: str | None = None) -> list[str]:
+    """The top ten demo voter `voter_number` ranks: the list's order, best first, with two
+    neighbours below the first place swapped (which two depends on the voter), and
+    `favourite` moved to the first place where the list names one."""
+    top = list(slugs[: BALLOT_SIZE + 1])
+    if favourite is not None:
+        top.remove(favourite)
+        top.insert(0, favourite)
+    swap = 1 + voter_number % (len(top) - 2)
+    top[swap], top[swap + 1] = top[swap + 1], top[swap]
+    return top[:BALLOT_SIZE]
+
+
+def _load_demo_ballots(report: LoadReport, contender_list: ContenderList, data: dict, voters):
+    """The demo voters' ballots on an open list; an existing ballot is left as it is."""
+    if not contender_list.is_open:
+        return
+    contenders = dict(
+        contender_list.contenders.filter(city__slug__in=data["contenders"]).values_list(
+            "city__slug", "pk"
+        )
+    )
+    balloted = set(contender_list.ballots.values_list("user", flat=True))
+    new_ballots = {}
+    for number, voter in enumerate(voters[:DEMO_BALLOTS_PER_LIST]):
+        if voter.pk in balloted:
+            report.record("Demo ballots", "unchanged")
+            continue
+        new_ballots[voter.pk] = demo_ballot(
+            data["contenders"], number, data.get("ballot_favourite")
+        )
+        report.record("Demo ballots", "created")
+    created = Ballot.objects.bulk_create(
+        Ballot(user_id=user_id, contender_list=contender_list) for user_id in new_ballots
+    )
+    BallotEntry.objects.bulk_create(
+        BallotEntry(ballot=ballot, contender_id=contenders[slug], position=position)
+        for ballot in created
+        for position, slug in enumerate(new_ballots[ballot.user_id], start=1)
+    )
 
 
 def _load_thumbs(comment: Comment, likes: int, dislikes: int, voters) -> None:
@@ -151,4 +204,6 @@ def load_demo_data() -> LoadReport:
     _load_demo_comments(report, voters)
     for data, contender_list in lists:
         _load_demo_votes(report, contender_list, data["contenders"], voters)
+        _load_demo_ballots(report, contender_list, data, voters)
+        count_list(contender_list)  # Schulze and Borda, from the votes and ballots.
     return report

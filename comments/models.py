@@ -425,7 +425,7 @@ class Report(models.Model):
 
 
 class Suspension(models.Model):
-    """A moderator's decision that a member may read but not vote, comment or report."""
+    """A moderator's decision that a member may read but not vote, comment, delete or report."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="suspensions"
@@ -584,3 +584,19 @@ class MethodStanding(models.Model):
 
     def __str__(self):
         return f"#{self.rank} by {self.method}"
+
+
+class RateLimitCounter(models.Model):
+    """One member's count of one action in one fixed window, where no Redis is configured.
+
+    The key names the action, the member and the window (comments.ratelimits);
+    the count moves in one atomic upsert, so several server processes share
+    it exactly. Rows past `expires_at` are only waste and are swept now and then.
+    """
+
+    key = models.CharField(max_length=200, primary_key=True)
+    count = models.PositiveIntegerField()
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return f"{self.key}: {self.count}"

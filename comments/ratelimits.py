@@ -1,19 +1,27 @@
 """How often a member may vote, comment, reply, report or suggest.
 
 The limits are settings (RATE_LIMITS), per minute and per day, tighter for
-accounts younger than NEW_ACCOUNT_AGE. Counters are kept in fixed windows: in
-Redis when REDIS_URL is set, so that a limit holds across server processes,
-otherwise in the process's cache.
+accounts younger than NEW_ACCOUNT_AGE. Counters are kept in fixed windows,
+where every server process shares them: in Redis when REDIS_URL is set, one
+round trip; otherwise in the database (RateLimitCounter), one upsert. When
+Redis is configured but does not answer, the database counts instead: a
+limit is never lifted by an outage.
 """
 
 import functools
+import logging
+import random
 import time
+from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache
+from django.db import connection
 from django.utils import timezone
 
 from comments.exceptions import ActionRefused
+from comments.models import RateLimitCounter
+
+logger = logging.getLogger(__name__)
 
 WINDOWS = {"minute": 60, "day": 24 * 60 * 60}
 NOUNS = {
@@ -25,35 +33,78 @@ NOUNS = {
     "suggest": "suggestions",
     "ballot": "ballot saves",
 }
+# About one count in this many also deletes the counters whose window is over.
+SWEEP_ONE_IN = 1000
+# After Redis failed, count in the database this long before asking Redis again.
+REDIS_RETRY_SECONDS = 5
 
 
 @functools.cache
 def _redis(url: str):
     import redis
 
-    return redis.Redis.from_url(url)
+    # A Redis that went away must not hold a request for long.
+    return redis.Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=0.5)
+
+
+_redis_down_since: list[float] = []
+
+
+def _count_in_redis(counters: list[tuple[str, int]]) -> list[int]:
+    """INCR each counter, and EXPIRE a new one, in one round trip."""
+    pipeline = _redis(settings.REDIS_URL).pipeline(transaction=False)
+    for key, window in counters:
+        pipeline.incr(key)
+        pipeline.expire(key, window, nx=True)
+    return pipeline.execute()[::2]
+
+
+def _count_in_database(counters: list[tuple[str, int]]) -> list[int]:
+    """Add one to each counter in one atomic upsert, on SQLite and PostgreSQL alike."""
+    now = timezone.now()
+    table = RateLimitCounter._meta.db_table
+    rows = [
+        (key, 1, connection.ops.adapt_datetimefield_value(now + timedelta(seconds=window)))
+        for key, window in counters
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (key, count, expires_at) VALUES "
+            + ", ".join(["(%s, %s, %s)"] * len(rows))
+            + " ON CONFLICT (key) DO UPDATE SET count = "
+            f"{table}.count + 1 RETURNING key, count",
+            [value for row in rows for value in row],
+        )
+        counts = dict(cursor.fetchall())
+        if random.randrange(SWEEP_ONE_IN) == 0:
+            cursor.execute(
+                f"DELETE FROM {table} WHERE expires_at < %s",
+                [connection.ops.adapt_datetimefield_value(now)],
+            )
+    return [counts[key] for key, _ in counters]
 
 
 def _count(counters: list[tuple[str, int]]) -> list[int]:
-    """Add one to each (key, window) counter, which expires with its window; return them.
+    """Add one to each (key, window) counter, which expires with its window; return them."""
+    if not settings.REDIS_URL:
+        return _count_in_database(counters)
+    if _redis_down_since and time.monotonic() - _redis_down_since[0] < REDIS_RETRY_SECONDS:
+        return _count_in_database(counters)
+    import redis
 
-    With Redis, one round trip for all counters (INCR, then EXPIRE on a new
-    key); otherwise through the process's cache.
-    """
-    if settings.REDIS_URL:
-        pipeline = _redis(settings.REDIS_URL).pipeline(transaction=False)
-        for key, window in counters:
-            pipeline.incr(key)
-            pipeline.expire(key, window, nx=True)
-        return pipeline.execute()[::2]
-    counts = []
-    for key, window in counters:
-        cache.add(key, 0, timeout=window)
-        try:
-            counts.append(cache.incr(key))
-        except ValueError:  # It expired between add() and incr().
-            cache.set(key, 1, timeout=window)
-            counts.append(1)
+    try:
+        counts = _count_in_redis(counters)
+    except redis.RedisError as error:
+        if not _redis_down_since:
+            logger.error(
+                "Redis is unavailable (%s): rate limits count in the database until it is back.",
+                error,
+            )
+        _redis_down_since[:] = [time.monotonic()]
+        return _count_in_database(counters)
+    if _redis_down_since:
+        logger.warning("Redis is back: rate limits count in Redis again.")
+        _redis_down_since.clear()
     return counts
 
 

@@ -35,7 +35,8 @@ class Standing:
         """Why the member may not take part, or None."""
         if self.suspension_reason is not None:
             return ActionRefused(
-                "Your account is suspended, so you can read but not vote, comment or report. "
+                "Your account is suspended, so you can read but not vote, comment, delete "
+                "or report. "
                 f"The moderators' reason: {self.suspension_reason}",
                 status=403,
             )

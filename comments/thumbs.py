@@ -39,8 +39,9 @@ def thumb_comment(*, user: AbstractBaseUser, comment_id: int, value: int) -> Thu
     """Set the member's thumb on a comment to up (1), down (-1) or none (0).
 
     The row is written only if it still holds what was read, and the counts
-    move in the database; a double click or another window counts once and
-    the latecomer gets a 409.
+    move in the database; a double click or another window counts once: the
+    latecomer that asked the same is a success, one that asked otherwise
+    gets a 409.
     """
     value = ensure_choice(value)
     ensure_can_participate(user)
@@ -57,17 +58,24 @@ def thumb_comment(*, user: AbstractBaseUser, comment_id: int, value: int) -> Thu
         return ThumbOutcome(comment=comment, value=value)
     check_rate_limit(user, "thumb")
     row_change, up, down = transition(old, value)
+    written = True
     if row_change == INSERT:
         try:
             with transaction.atomic():
                 CommentVote.objects.create(user=user, comment=comment, value=value)
         except IntegrityError:  # The unique constraint: another request inserted it.
-            raise _thumbed_meanwhile() from None
+            written = False
     else:
         as_read = CommentVote.objects.filter(pk=thumb.pk, value=old)
-        written = as_read.delete()[0] if row_change == DELETE else as_read.update(value=value)
-        if not written:
-            raise _thumbed_meanwhile()
+        written = bool(
+            as_read.delete()[0] if row_change == DELETE else as_read.update(value=value)
+        )
+    if not written:
+        # Changed meanwhile by the member's other request: a success if it asked the same.
+        now = CommentVote.objects.filter(user=user, comment=comment).values_list("value")
+        if (now.first() or (NONE,))[0] == value:
+            return ThumbOutcome(comment=comment, value=value)
+        raise _thumbed_meanwhile()
     Comment.objects.filter(pk=comment.pk).update(
         upvotes=F("upvotes") + up, downvotes=F("downvotes") + down, score=F("score") + up - down
     )

@@ -145,8 +145,9 @@ def cast_vote(*, user: AbstractBaseUser, contender_id: int, value: int) -> VoteO
     are comments.transitions.TRANSITIONS. The vote row is written only if it
     still holds what was read: when the same member's other window or double
     click got there first, nothing is written and the member is told to
-    reload (409). A vote a moderator voided counts as none: voting again
-    replaces it.
+    reload (409), unless that other request asked for the same vote: then the
+    member has what they asked and it is a success. A vote a moderator
+    voided counts as none: voting again replaces it.
 
     Raises ActionRefused, with nothing written, for a malformed value, a
     missing or unapproved contender, a closed list, a member who may not
@@ -173,7 +174,8 @@ def cast_vote(*, user: AbstractBaseUser, contender_id: int, value: int) -> VoteO
     check_rate_limit(user, "vote")
     ensure_daily_snapshot(contender_list)
     _, up, down = transition(old, value)
-    _write_vote(user.pk, contender_id, read, value)
+    if not _write_vote(user.pk, contender_id, read, value):  # A double submit got there first.
+        return VoteOutcome(contender=contender, contender_list=contender_list, value=value)
     apply_vote_change(contender, up=up, down=down)
     queue_count(contender_list.pk)  # Schulze and Borda, off the request path.
     return VoteOutcome(contender=contender, contender_list=contender_list, value=value)
@@ -187,11 +189,30 @@ def _voted_meanwhile() -> ActionRefused:
     )
 
 
-def _write_vote(user_id: int, contender_id: int, read: _VoteRead, value: int) -> None:
+def _vote_now_holds(user_id: int, contender_id: int, value: int) -> bool:
+    """The member's vote on the contender holds `value` now (0: no counted vote).
+
+    Asked when the write found the row changed meanwhile: if the other
+    request (a double click, a second submit) asked for the same thing, the
+    member got what they asked and is answered as a success.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT value FROM {Vote._meta.db_table} "
+            "WHERE user_id = %s AND contender_id = %s AND voided_at IS NULL",
+            [user_id, contender_id],
+        )
+        row = cursor.fetchone()
+    return (row[0] if row else NONE) == value
+
+
+def _write_vote(user_id: int, contender_id: int, read: _VoteRead, value: int) -> bool:
     """Insert, change or delete the vote row, only if it is still as it was read.
 
-    A voided row is changed, never inserted again: the unique constraint
-    holds one row per member and contender, counted or not.
+    False, with nothing written, when the row already holds `value`: another
+    request of the member asked the same at the same moment. A voided row is
+    changed, never inserted again: the unique constraint holds one row per
+    member and contender, counted or not.
     """
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     table = Vote._meta.db_table
@@ -200,14 +221,18 @@ def _write_vote(user_id: int, contender_id: int, read: _VoteRead, value: int) ->
     with connection.cursor() as cursor:
         if row_change == INSERT:
             try:
-                cursor.execute(
-                    f"INSERT INTO {table} (user_id, contender_id, value, created_at, updated_at) "
-                    "VALUES (%s, %s, %s, %s, %s)",
-                    [user_id, contender_id, value, now, now],
-                )
+                # A savepoint, so that the transaction can still ask after a refusal.
+                with transaction.atomic():
+                    cursor.execute(
+                        f"INSERT INTO {table} (user_id, contender_id, value, created_at, "
+                        "updated_at) VALUES (%s, %s, %s, %s, %s)",
+                        [user_id, contender_id, value, now, now],
+                    )
             except IntegrityError:  # The unique constraint: another request inserted it.
+                if _vote_now_holds(user_id, contender_id, value):
+                    return False
                 raise _voted_meanwhile() from None
-            return
+            return True
         if row_change == DELETE:
             cursor.execute(f"DELETE FROM {table} WHERE {as_read}", [read.vote_id, read.old_value])
         else:
@@ -217,7 +242,10 @@ def _write_vote(user_id: int, contender_id: int, read: _VoteRead, value: int) ->
                 [value, now, read.vote_id, read.old_value],
             )
         if cursor.rowcount == 0:
+            if _vote_now_holds(user_id, contender_id, value):
+                return False
             raise _voted_meanwhile()
+        return True
 
 
 def apply_vote_change(contender: Contender, *, up: int, down: int) -> None:

@@ -20,6 +20,7 @@ fi
 case "${PREPARE_DATABASE:-true}" in
     1|true|yes|on)
         python manage.py migrate --no-input
+        python manage.py createcachetable --verbosity 0
         case "${LOAD_DEMO_DATA:-false}" in
             1|true|yes|on) python manage.py load_demo_data ;;
         esac

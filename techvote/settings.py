@@ -88,6 +88,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "techvote.security.PermissionsPolicyMiddleware",
+    "techvote.security.RejectControlCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside the page cache, so stored pages carry the header too.
     "csp.middleware.CSPMiddleware",
@@ -102,6 +104,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Last, so that it hears the views' exceptions first.
+    "techvote.outage.DatabaseOutageMiddleware",
 ]
 
 ROOT_URLCONF = "techvote.urls"
@@ -148,24 +152,30 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ------------------------------------------------------------------
 
-# Each process has its own in-memory cache unless REDIS_URL names a Redis
-# server (redis://host:6379/0). With several gunicorn workers, set it: rate
-# limits (ours and allauth's) hold across processes only in a shared cache.
+# The default cache holds what every server process must share: allauth's
+# rate-limit counters and the remembered standings. With REDIS_URL
+# (redis://host:6379/0) it is Redis; without, a table of the database
+# (created by `migrate`), so that limits hold across gunicorn workers with
+# no other service. Our own rate limits count in their own table then
+# (comments.ratelimits). See the README, Security, for what each costs.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = {
+    "database": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "techvote_cache",
+        # Culling drops entries at random, rate-limit ones too: keep it rare.
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    }
+}
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-        }
+    # The database cache stands in while Redis is away (techvote/cache.py).
+    CACHES["default"] = {
+        "BACKEND": "techvote.cache.RedisWithDatabaseFallback",
+        "LOCATION": REDIS_URL,
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     }
 else:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "techvote",
-        }
-    }
+    CACHES["default"] = CACHES["database"]
 # Two caches are always in the process's own memory, where reading them costs
 # no network trip: rendered list rows, keyed by everything they show
 # (cities/rows.py), and whole pages for visitors without a session, kept a few
@@ -256,10 +266,14 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 # One hour until HTTPS is known to work on every subdomain; then raise it to a
-# year (31536000) in the environment.
+# year (31536000) in the environment. Preloading is a promise browsers keep
+# for months and hard to take back, and the preload list wants that year: it
+# stays off until the operator sets SECURE_HSTS_PRELOAD.
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 3600)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
-SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# The deployment check warns while preloading is off; here that is the choice.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -310,6 +324,8 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[TechVote] "
 ACCOUNT_USERNAME_MIN_LENGTH = 3
+# Normalises usernames and refuses look-alikes of taken or reserved ones.
+ACCOUNT_ADAPTER = "comments.usernames.AccountAdapter"
 ACCOUNT_USERNAME_BLACKLIST = ["admin", "administrator", "moderator", "moderators", "techvote"]
 ACCOUNT_CHANGE_EMAIL = True
 # allauth's limits, spelled out: per IP, per user and per e-mail address

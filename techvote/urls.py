@@ -3,6 +3,8 @@ from django.urls import include, path
 
 from cities import views as city_views
 
+handler500 = "techvote.outage.server_error"
+
 admin.site.site_header = "TechVote moderation"
 admin.site.site_title = "TechVote admin"
 admin.site.index_title = "Moderation and content"

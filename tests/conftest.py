@@ -74,13 +74,22 @@ def assert_statements():
 
 
 @pytest.fixture(autouse=True)
-def empty_cache():
-    """Every test starts with an empty cache, so rate-limit counters never carry over."""
+def empty_cache(request):
+    """Every test starts with an empty cache, so rate-limit counters never carry over.
+
+    Without Redis the cache is a table of the test database, so it is
+    emptied for the tests that use the database (no other test reads the
+    cache), before the test: a test may close the connection on its way out.
+    """
     from django.core.cache import cache
 
-    cache.clear()
-    yield
-    cache.clear()
+    database_fixtures = {"db", "transactional_db", "django_db_reset_sequences", "live_server"}
+    if request.node.get_closest_marker("django_db") is None and not (
+        database_fixtures & set(request.fixturenames)
+    ):
+        return
+    with request.getfixturevalue("django_db_blocker").unblock():
+        cache.clear()
 
 
 @pytest.fixture

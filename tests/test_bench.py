@@ -3,17 +3,20 @@
 import io
 
 import pytest
+from django.db.models import Count
 
 from bench.generate import World, build, grow_big_list
 from cities.models import Contender, ContenderList
 from comments.counts import find_drift
-from comments.models import Comment, Report, Vote
+from comments.models import Ballot, Comment, Report, Vote
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
 
 def test_the_generator_builds_the_world_it_is_asked_for_without_drift():
-    world = World(lists=3, contenders=40, users=300, votes=2_000, comments=200, reports=30)
+    world = World(
+        lists=3, contenders=40, users=300, votes=2_000, comments=200, reports=30, ballots=90
+    )
 
     build(world, replace=True, out=io.StringIO())
 
@@ -23,6 +26,11 @@ def test_the_generator_builds_the_world_it_is_asked_for_without_drift():
     assert Comment.objects.count() == 200
     assert Report.objects.count() == 30
     assert Comment.objects.filter(parent__isnull=False).exists()
+    assert Ballot.objects.count() == 90
+    big_list = ContenderList.objects.order_by("pk").first()
+    assert Ballot.objects.filter(contender_list=big_list).count() >= 45  # Half, by size.
+    lengths = Ballot.objects.annotate(size=Count("entries")).values_list("size", flat=True)
+    assert set(lengths) <= set(range(3, 11))
     for contender_list in ContenderList.objects.all():
         assert find_drift(contender_list) == []
     counts = sorted(Contender.objects.values_list("upvotes", flat=True), reverse=True)

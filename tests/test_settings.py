@@ -41,6 +41,21 @@ def test_production_settings_pass_the_deployment_checklist():
     assert "no issues" in result.stdout
 
 
+def test_a_preloaded_hsts_year_passes_the_checklist_too():
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="techvote.example",
+        SECURE_HSTS_SECONDS="31536000",
+        SECURE_HSTS_PRELOAD="true",
+    )
+
+    assert result.returncode == 0, result.stderr
+
+
 def test_production_will_not_serve_without_a_secret_key():
     result = run_manage("shell", "-c", "from django.conf import settings; settings.SECRET_KEY")
 
@@ -63,14 +78,14 @@ def test_malformed_variables_are_refused_by_name(name, value):
     assert repr(value) in result.stderr
 
 
-def test_redis_url_switches_the_cache_to_redis():
+def test_redis_url_switches_the_shared_cache_from_the_database_to_redis():
     show = "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
 
     shared = run_manage("shell", "-c", show, DEBUG="1", REDIS_URL="redis://127.0.0.1:6379/0")
     local = run_manage("shell", "-c", show, DEBUG="1")
 
-    assert "RedisCache" in shared.stdout
-    assert "LocMemCache" in local.stdout
+    assert "RedisWithDatabaseFallback" in shared.stdout
+    assert "DatabaseCache" in local.stdout
 
 
 def test_redis_url_makes_redis_the_queues_broker_and_tasks_leave_the_process():

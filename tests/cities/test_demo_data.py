@@ -17,7 +17,7 @@ from cities.models import (
 )
 from comments.counts import find_drift
 from comments.demo import load_demo_data
-from comments.models import Vote
+from comments.models import Ballot, BallotEntry, CountedMethod, MethodStanding, Vote
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -45,6 +45,13 @@ def database_snapshot() -> dict:
         City.sectors.through.objects.order_by("pk").values_list("city_id", "sector_id")
     )
     snapshot["votes"] = list(Vote.objects.order_by("pk").values())
+    snapshot["ballots"] = list(Ballot.objects.order_by("pk").values())
+    snapshot["ballot entries"] = list(BallotEntry.objects.order_by("pk").values())
+    snapshot["ranked counts"] = list(
+        MethodStanding.objects.order_by("contender", "method").values(
+            "contender", "method", "rank", "score"
+        )
+    )
     snapshot["users"] = list(User.objects.order_by("pk").values())
     return snapshot
 
@@ -173,3 +180,38 @@ def test_demo_voters_cannot_log_in():
     voters = User.objects.filter(votes__isnull=False).distinct()
     assert voters.count() >= 60
     assert not any(voter.has_usable_password() for voter in voters)
+
+
+def leader(slug: str, method: str | None = None) -> str:
+    """The city first in a demo list by net votes (None) or by a ranked method."""
+    contender_list = ContenderList.objects.get(slug=slug)
+    if method is None:
+        return (
+            Contender.objects.approved()
+            .ranked(contender_list)
+            .values_list("city__slug", flat=True)[0]
+        )
+    standings = MethodStanding.objects.filter(contender_list=contender_list, method=method)
+    return standings.get(rank=1).contender.city.slug
+
+
+def test_demo_voters_cast_ballots_on_every_open_list():
+    load_demo_data()
+
+    open_lists = ContenderList.objects.filter(is_open=True)
+    assert Ballot.objects.count() == 40 * open_lists.count()
+    assert not Ballot.objects.filter(contender_list__is_open=False).exists()
+    assert set(BallotEntry.objects.values_list("position", flat=True)) == set(range(1, 11))
+    call_command("rank_lists", "--check", stdout=io.StringIO(), stderr=io.StringIO())
+
+
+def test_the_methods_agree_on_the_demo_lists_but_the_startup_list():
+    load_demo_data()
+
+    for contender_list in ContenderList.objects.exclude(slug="best-city-for-tech-startups"):
+        net_leader = leader(contender_list.slug)
+        assert leader(contender_list.slug, CountedMethod.SCHULZE) == net_leader
+    # San Jose has the most up votes; the members' own top tens put Tel Aviv first.
+    assert leader("best-city-for-tech-startups") == "san-jose"
+    assert leader("best-city-for-tech-startups", CountedMethod.SCHULZE) == "tel-aviv"
+    assert leader("best-city-for-tech-startups", CountedMethod.BORDA) == "tel-aviv"

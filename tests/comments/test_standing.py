@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from cities.models import Contender
 from comments.models import Suspension, Vote
 from comments.services import ActionRefused, cast_vote, post_comment
 from tests.factories import UserFactory
@@ -65,3 +66,78 @@ def test_a_suspension_takes_effect_for_a_member_who_voted_before(member, contend
 
     with pytest.raises(ActionRefused, match=r"Brigading\."):
         cast_vote(user=member, contender_id=contenders[1].pk, value=1)
+
+
+def test_a_suspended_member_cannot_delete_their_comments(member_client, member, contenders):
+    comment = post_comment(user=member, contender_id=contenders[0].pk, body="My own words.")
+    from comments.moderation import suspend_user
+
+    moderator = UserFactory(is_superuser=True, is_staff=True)
+    suspend_user(moderator=moderator, member=member, reason="Brigading.")
+
+    response = member_client.post(reverse("comments:comment_delete", args=[comment.pk]))
+
+    assert response.status_code == 403
+    assert "Your account is suspended" in response.content.decode()
+    assert "Brigading." in response.content.decode()
+    comment.refresh_from_db()
+    assert comment.deleted_at is None
+    assert Contender.objects.get(pk=contenders[0].pk).comment_count == 1
+
+
+# --- Remembered standing and email addresses -----------------------------------------------
+
+
+@pytest.fixture
+def remembered(member, contenders):
+    """A member whose good standing is remembered: they have just commented."""
+    post_comment(user=member, contender_id=contenders[0].pk, body="Remember my standing.")
+    return member
+
+
+def assert_cannot_comment(member, contender):
+    with pytest.raises(ActionRefused, match="Confirm your email address"):
+        post_comment(user=member, contender_id=contender.pk, body="Still here?")
+
+
+def test_an_address_no_longer_verified_is_felt_at_once(remembered, contenders):
+    from allauth.account.models import EmailAddress
+
+    address = EmailAddress.objects.get(user=remembered)
+    address.verified = False
+    address.save()
+
+    assert_cannot_comment(remembered, contenders[1])
+
+
+def test_a_removed_address_is_felt_at_once(remembered, contenders):
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.get(user=remembered).delete()
+
+    assert_cannot_comment(remembered, contenders[1])
+
+
+def test_a_removal_or_change_through_allauth_forgets_the_standing(remembered, contenders):
+    from allauth.account import signals
+    from allauth.account.models import EmailAddress
+
+    # allauth sends these after changing the rows the way a queryset update
+    # would: no model signal of its own, so only its signal tells.
+    EmailAddress.objects.filter(user=remembered).update(verified=False)
+    signals.email_changed.send(
+        sender=EmailAddress,
+        request=None,
+        user=remembered,
+        from_email_address=None,
+        to_email_address=None,
+    )
+    assert_cannot_comment(remembered, contenders[1])
+
+    EmailAddress.objects.filter(user=remembered).update(verified=True)
+    post_comment(user=remembered, contender_id=contenders[2].pk, body="Remembered again.")
+    EmailAddress.objects.filter(user=remembered).update(verified=False)
+    signals.email_removed.send(
+        sender=EmailAddress, request=None, user=remembered, email_address=None
+    )
+    assert_cannot_comment(remembered, contenders[1])

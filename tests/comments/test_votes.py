@@ -131,14 +131,15 @@ def test_an_anonymous_visitor_cannot_vote(make_ranked_list):
 def test_a_vote_costs_the_same_statements_whatever_the_list_size(
     member, make_ranked_list, assert_statements, size
 ):
-    """One read (contender, list, city, the member's vote and standing), the vote, the counts."""
+    """One read (contender, list, city, the member's vote and standing), the vote, the counts,
+    and, without Redis, the rate-limit counters' upsert."""
     contender_list = make_ranked_list(size)
     middle = at_rank(contender_list, size // 2 + 1)
     cast_vote(user=UserFactory(), contender_id=middle.pk, value=UP)  # Today's snapshot.
 
-    with assert_statements(3):
+    with assert_statements(4):
         cast_vote(user=member, contender_id=middle.pk, value=UP)
-    with assert_statements(3):
+    with assert_statements(4):
         cast_vote(user=member, contender_id=middle.pk, value=DOWN)
-    with assert_statements(3):
+    with assert_statements(4):
         cast_vote(user=member, contender_id=middle.pk, value=NONE)
