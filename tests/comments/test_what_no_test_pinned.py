@@ -11,9 +11,9 @@ import pytest
 from django.utils import timezone
 
 from cities.models import RankingMethod
+from comments.counts import find_drift
 from comments.models import CommentVote, RankSnapshot, Report, ReportReason, Vote
 from comments.moderation import make_moderator, suspend_user, void_votes
-from comments.ranking import find_drift, with_previous_rank
 from comments.services import (
     ActionRefused,
     cast_vote,
@@ -205,7 +205,7 @@ def test_the_previous_rank_comes_from_the_lists_last_snapshot_day(make_ranked_li
     contender_list.ranks_snapshot_on = today - timedelta(days=1)
     contender_list.save(update_fields=["ranks_snapshot_on"])
 
-    found = with_previous_rank(type(contender).objects.filter(pk=contender.pk)).get()
+    found = type(contender).objects.filter(pk=contender.pk).with_previous_rank().get()
 
     assert found.previous_rank == 1
 
