@@ -99,3 +99,13 @@ def relaxed_rate_limits(settings):
     settings.RATE_LIMITS = {
         action: {"established": generous, "new": generous} for action in settings.RATE_LIMITS
     }
+
+
+@pytest.fixture
+def moderator(db):
+    """A member of the Moderators group, not a superuser."""
+    from comments.moderation import make_moderator
+
+    moderator = UserFactory()
+    make_moderator(moderator)
+    return type(moderator).objects.get(pk=moderator.pk)  # Fresh permission cache.

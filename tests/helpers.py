@@ -79,3 +79,14 @@ def stored_participation() -> tuple[int, int, int, int]:
         CommentVote.objects.count(),
         Report.objects.count(),
     )
+
+
+def refusal_of(service, **arguments):
+    """The ActionRefused that calling `service` raises (and fails the test if none)."""
+    import pytest
+
+    from comments.exceptions import ActionRefused
+
+    with pytest.raises(ActionRefused) as caught:
+        service(**arguments)
+    return caught.value

@@ -9,9 +9,11 @@ from comments.counts import find_drift
 from comments.models import Comment, CommentRevision
 from comments.services import ActionRefused, post_comment, thumb_comment
 from tests.factories import ContenderFactory, UserFactory
-from tests.helpers import say
+from tests.helpers import at_rank, refusal_of, say
 
 pytestmark = pytest.mark.django_db
+
+BODY = "Fibre in every flat, trams on time."
 
 
 @pytest.fixture
@@ -307,10 +309,30 @@ def test_the_list_shows_each_top_tens_most_liked_comment(client, member, contend
 def test_the_contender_page_runs_the_same_queries(
     member_client, member, contender, django_assert_num_queries, comments, relaxed_rate_limits
 ):
-    """Session, user, contender, vote; comment count, page, replies, thumbs.
+    """
 
-    The member has posted, so their standing is remembered, not asked again;
-    without Redis, remembering is one read of the cache table.
+    from datetime import timedelta
+
+    import pytest
+    from django.utils import timezone
+
+    from cities.models import RankingMethod
+    from comments.counts import find_drift
+    from comments.models import CommentVote, RankSnapshot, Report, ReportReason, Vote
+    from comments.moderation import make_moderator, suspend_user, void_votes
+    from comments.services import (
+        ActionRefused,
+        cast_vote,
+        post_comment,
+        report_comment,
+        thumb_comment,
+    )
+    from tests.factories import UserFactory
+    from tests.helpers import at_rank, rank_of
+    Session, user, contender, vote; comment count, page, replies, thumbs.
+
+        The member has posted, so their standing is remembered, not asked again;
+        without Redis, remembering is one read of the cache table.
     """
     for number in range(comments):
         comment = say(UserFactory(), contender, f"Comment number {number}.")
@@ -319,3 +341,37 @@ def test_the_contender_page_runs_the_same_queries(
 
     with django_assert_num_queries(9):
         member_client.get(contender.get_comments_url())
+
+
+def test_a_reply_lands_under_the_comment_it_answers_among_several(member, contender):
+    threads = [
+        post_comment(user=UserFactory(), contender_id=contender.pk, body=f"{BODY} {n}")
+        for n in range(3)
+    ]
+
+    reply = post_comment(
+        user=member, contender_id=contender.pk, body=BODY, parent_id=threads[1].pk
+    )
+    to_the_reply = post_comment(
+        user=member, contender_id=contender.pk, body=BODY, parent_id=reply.pk
+    )
+
+    assert reply.parent_id == threads[1].pk
+    assert to_the_reply.parent_id == threads[1].pk  # A reply to a reply joins the thread.
+
+
+def test_a_reply_to_another_contenders_comment_is_refused(member, make_ranked_list):
+    contender_list = make_ranked_list(2)
+    here, elsewhere = at_rank(contender_list, 1), at_rank(contender_list, 2)
+    post_comment(user=UserFactory(), contender_id=here.pk, body=BODY)
+    theirs = post_comment(user=UserFactory(), contender_id=elsewhere.pk, body=BODY)
+
+    refusal = refusal_of(
+        post_comment, user=member, contender_id=here.pk, body=BODY, parent_id=theirs.pk
+    )
+
+    assert (refusal.status, refusal.message) == (
+        404,
+        "The comment you reply to does not exist.",
+    )
+    assert not theirs.replies.exists()

@@ -3,11 +3,17 @@
 import pytest
 from django.urls import reverse
 
-from comments.models import Report
+from comments.models import Report, ReportReason
+from comments.services import (
+    post_comment,
+    report_comment,
+)
 from tests.factories import UserFactory
 from tests.helpers import say
 
 pytestmark = pytest.mark.django_db
+
+BODY = "Fibre in every flat, trams on time."
 
 
 def test_a_member_reports_a_comment_once(member_client, member, contender):
@@ -33,3 +39,15 @@ def test_a_report_needs_a_known_reason(member_client, contender):
 
     assert response.status_code == 400
     assert not Report.objects.exists()
+
+
+def test_a_member_reports_two_comments(member, contender):
+    author = UserFactory()
+    first = post_comment(user=author, contender_id=contender.pk, body=BODY)
+    second = post_comment(user=author, contender_id=contender.pk, body=BODY + " Again.")
+
+    report_comment(user=member, comment_id=first.pk, reason=ReportReason.SPAM)
+    report_comment(user=member, comment_id=second.pk, reason=ReportReason.SPAM)
+
+    reported = Report.objects.filter(reporter=member).values_list("comment", flat=True)
+    assert sorted(reported) == [first.pk, second.pk]

@@ -5,12 +5,21 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cities.models import Contender
-from comments.models import Suspension, Vote
-from comments.services import ActionRefused, cast_vote, post_comment
+from comments.models import ReportReason, Suspension, Vote
+from comments.moderation import suspend_user
+from comments.services import (
+    ActionRefused,
+    cast_vote,
+    post_comment,
+    report_comment,
+    thumb_comment,
+)
 from tests.factories import UserFactory
-from tests.helpers import comment_create_url, stored_participation
+from tests.helpers import comment_create_url, refusal_of, stored_participation
 
 pytestmark = pytest.mark.django_db
+
+BODY = "Fibre in every flat, trams on time."
 
 
 @pytest.fixture
@@ -141,3 +150,21 @@ def test_a_removal_or_change_through_allauth_forgets_the_standing(remembered, co
         sender=EmailAddress, request=None, user=remembered, email_address=None
     )
     assert_cannot_comment(remembered, contenders[1])
+
+
+def test_a_suspension_stops_a_member_whose_standing_was_remembered(
+    moderator, member, contender, relaxed_rate_limits
+):
+    someone_elses = post_comment(user=UserFactory(), contender_id=contender.pk, body=BODY)
+    post_comment(user=member, contender_id=contender.pk, body=BODY)  # Standing remembered.
+
+    suspend_user(moderator=moderator, member=member, reason="Spam in every thread.")
+
+    for service, arguments in [
+        (post_comment, {"contender_id": contender.pk, "body": BODY}),
+        (thumb_comment, {"comment_id": someone_elses.pk, "value": 1}),
+        (report_comment, {"comment_id": someone_elses.pk, "reason": ReportReason.SPAM}),
+    ]:
+        refusal = refusal_of(service, user=member, **arguments)
+        assert refusal.status == 403
+        assert "Spam in every thread." in refusal.message

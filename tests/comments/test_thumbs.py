@@ -4,11 +4,17 @@ import pytest
 from django.urls import reverse
 
 from comments.models import CommentVote
-from comments.services import ActionRefused, thumb_comment
+from comments.services import (
+    ActionRefused,
+    post_comment,
+    thumb_comment,
+)
 from tests.factories import UserFactory
 from tests.helpers import at_rank, run_at_once, say
 
 pytestmark = pytest.mark.django_db
+
+BODY = "Fibre in every flat, trams on time."
 
 
 @pytest.mark.parametrize(
@@ -70,3 +76,22 @@ def test_one_member_double_clicking_a_thumb_counts_once(make_ranked_list, member
     comment.refresh_from_db()
     assert (comment.upvotes, comment.score) == (1, 1)
     assert CommentVote.objects.filter(comment=comment).count() == 1
+
+
+def test_two_members_thumbing_one_comment_each_keep_their_own(member, contender):
+    comment = post_comment(user=UserFactory(), contender_id=contender.pk, body=BODY)
+    other = UserFactory()
+
+    thumb_comment(user=member, comment_id=comment.pk, value=1)
+    thumb_comment(user=other, comment_id=comment.pk, value=-1)
+    outcome = thumb_comment(user=member, comment_id=comment.pk, value=-1)
+
+    thumbs = dict(CommentVote.objects.filter(comment=comment).values_list("user", "value"))
+    assert thumbs == {member.pk: -1, other.pk: -1}
+    comment.refresh_from_db()
+    assert (comment.upvotes, comment.downvotes, comment.score) == (0, 2, -2)
+    assert (outcome.comment.upvotes, outcome.comment.downvotes, outcome.comment.score) == (
+        0,
+        2,
+        -2,
+    )

@@ -3,6 +3,7 @@ import pytest
 from cities.models import Contender
 from comments.counts import find_drift
 from comments.models import Vote
+from comments.moderation import void_votes
 from comments.services import ActionRefused, cast_vote
 from tests.factories import ContenderFactory, UserFactory
 from tests.helpers import at_rank, rank_of
@@ -131,8 +132,28 @@ def test_an_anonymous_visitor_cannot_vote(make_ranked_list):
 def test_a_vote_costs_the_same_statements_whatever_the_list_size(
     member, make_ranked_list, assert_statements, size
 ):
-    """One read (contender, list, city, the member's vote and standing), the vote, the counts,
-    and, without Redis, the rate-limit counters' upsert."""
+    """
+
+    from datetime import timedelta
+
+    import pytest
+    from django.utils import timezone
+
+    from cities.models import RankingMethod
+    from comments.counts import find_drift
+    from comments.models import CommentVote, RankSnapshot, Report, ReportReason, Vote
+    from comments.moderation import make_moderator, suspend_user, void_votes
+    from comments.services import (
+        ActionRefused,
+        cast_vote,
+        post_comment,
+        report_comment,
+        thumb_comment,
+    )
+    from tests.factories import UserFactory
+    from tests.helpers import at_rank, rank_of
+    One read (contender, list, city, the member's vote and standing), the vote, the counts,
+        and, without Redis, the rate-limit counters' upsert."""
     contender_list = make_ranked_list(size)
     middle = at_rank(contender_list, size // 2 + 1)
     cast_vote(user=UserFactory(), contender_id=middle.pk, value=UP)  # Today's snapshot.
@@ -143,3 +164,16 @@ def test_a_vote_costs_the_same_statements_whatever_the_list_size(
         cast_vote(user=member, contender_id=middle.pk, value=DOWN)
     with assert_statements(4):
         cast_vote(user=member, contender_id=middle.pk, value=NONE)
+
+
+def test_voting_again_after_a_void_replaces_the_voided_vote(moderator, member, contender):
+    cast_vote(user=member, contender_id=contender.pk, value=1)
+    void_votes(moderator=moderator, member=member, reason="Brigading.")
+
+    outcome = cast_vote(user=member, contender_id=contender.pk, value=1)
+
+    vote = Vote.objects.get(user=member, contender=contender)
+    assert (vote.value, vote.voided_at) == (1, None)
+    contender.refresh_from_db()
+    assert (contender.upvotes, contender.score, outcome.value) == (1, 1, 1)
+    assert find_drift(contender.contender_list) == []
