@@ -74,6 +74,7 @@ def thumb_comment(*, user: AbstractBaseUser, comment_id: int, value: int) -> Thu
         # Changed meanwhile by the member's other request: a success if it asked the same.
         now = CommentVote.objects.filter(user=user, comment=comment).values_list("value")
         if (now.first() or (NONE,))[0] == value:
+            comment.refresh_from_db(fields=["upvotes", "downvotes", "score"])
             return ThumbOutcome(comment=comment, value=value)
         raise _thumbed_meanwhile()
     Comment.objects.filter(pk=comment.pk).update(
