@@ -1,4 +1,6 @@
-"""Reading rankings in tests, the way the pages do."""
+"""Reading rankings and answers in tests, the way the pages do."""
+
+import re
 
 from cities.models import Contender, ContenderList
 from comments.ranking import ranked, with_rank
@@ -20,3 +22,25 @@ def rank_of(contender: Contender) -> int | None:
     """The contender's rank now, or None if it is not approved."""
     found = with_rank(Contender.objects.approved().filter(pk=contender.pk)).first()
     return found.rank if found else None
+
+
+def fragment(response) -> str:
+    """The HTML a vote or thumb request gets back for the page's script: the fragment
+    inside a JSON answer, or the response itself when it is HTML."""
+    if response["Content-Type"].startswith("application/json"):
+        return response.json()["html"]
+    return response.content.decode()
+
+
+def shown_score(html: str, css_class: str) -> int:
+    """The score shown in `html`'s element of `css_class` (vote__score, thumbs__score)."""
+    found = re.search(rf'class="{css_class}">(?:<span[^>]*>[^<]*</span>)*\s*(-?\d+)', html)
+    assert found, f"no {css_class} in {html!r}"
+    return int(found.group(1))
+
+
+def pressed(html: str, key: str) -> bool:
+    """Whether the `up` or `down` button in `html` shows as pressed."""
+    found = re.search(rf'aria-pressed="(true|false)" data-inplace-key="{key}"', html)
+    assert found, f"no {key} button in {html!r}"
+    return found.group(1) == "true"
