@@ -23,7 +23,8 @@ def since(days: int):
 
 def snapshot_of(contender_list, day) -> dict[int, tuple[int, int]]:
     rows = RankSnapshot.objects.filter(contender__contender_list=contender_list, taken_on=day)
-    return {pk: (rank, score) for pk, rank, score in rows.values_list("contender", "rank", "score")}
+    columns = rows.values_list("contender", "rank", "score")
+    return {pk: (rank, score) for pk, rank, score in columns}
 
 
 def votes(contender_id: int, values: list[int]) -> None:
