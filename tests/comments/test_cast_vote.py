@@ -75,7 +75,7 @@ def test_votes_from_many_members_add_up(make_ranked_list):
 # --- Refusals change nothing ---------------------------------------------------------
 
 
-def assert_refused(status, **vote):
+def assert_refused(status, words, **vote):
     before = (
         list(Vote.objects.values_list("user", "contender", "value")),
         list(Contender.objects.values_list("pk", "upvotes", "downvotes", "score", "status")),
@@ -87,7 +87,7 @@ def assert_refused(status, **vote):
         list(Contender.objects.values_list("pk", "upvotes", "downvotes", "score", "status")),
     )
     assert refused.value.status == status
-    assert refused.value.message
+    assert words in refused.value.message
     assert after == before
     return refused.value
 
@@ -96,34 +96,52 @@ def assert_refused(status, **vote):
 def test_a_malformed_value_is_refused(member, make_ranked_list, value):
     contender = Contender.objects.get(contender_list=make_ranked_list(1))
 
-    assert_refused(400, user=member, contender_id=contender.pk, value=value)
+    assert_refused(
+        400, "A vote is up, down or none.", user=member, contender_id=contender.pk, value=value
+    )
 
 
 def test_a_closed_list_takes_no_votes(member, make_ranked_list):
     contender = Contender.objects.get(contender_list=make_ranked_list(1, is_open=False))
 
-    refusal = assert_refused(409, user=member, contender_id=contender.pk, value=UP)
-    assert "closed" in refusal.message
+    assert_refused(
+        409,
+        f"Voting on “{contender.contender_list.title}” has closed.",
+        user=member,
+        contender_id=contender.pk,
+        value=UP,
+    )
 
 
 @pytest.mark.parametrize("status", [Contender.Status.PENDING, Contender.Status.REJECTED])
 def test_an_unapproved_contender_takes_no_votes(member, make_ranked_list, status):
     contender = ContenderFactory(contender_list=make_ranked_list(2), status=status)
 
-    assert_refused(409, user=member, contender_id=contender.pk, value=UP)
+    assert_refused(
+        409,
+        "waiting for a moderator and cannot take votes yet",
+        user=member,
+        contender_id=contender.pk,
+        value=UP,
+    )
 
 
 def test_a_missing_contender_is_not_found(member, db):
-    assert_refused(404, user=member, contender_id=987654, value=UP)
+    assert_refused(
+        404, "That contender does not exist.", user=member, contender_id=987654, value=UP
+    )
 
 
 def test_an_unverified_member_cannot_vote(make_ranked_list):
     contender = Contender.objects.get(contender_list=make_ranked_list(1))
 
-    refusal = assert_refused(
-        403, user=UserFactory(verified=False), contender_id=contender.pk, value=UP
+    assert_refused(
+        403,
+        "Confirm your email address before taking part: follow the link we sent you",
+        user=UserFactory(verified=False),
+        contender_id=contender.pk,
+        value=UP,
     )
-    assert "Confirm your email address" in refusal.message
 
 
 def test_an_anonymous_visitor_cannot_vote(make_ranked_list):
@@ -131,7 +149,9 @@ def test_an_anonymous_visitor_cannot_vote(make_ranked_list):
 
     contender = Contender.objects.get(contender_list=make_ranked_list(1))
 
-    assert_refused(401, user=AnonymousUser(), contender_id=contender.pk, value=UP)
+    assert_refused(
+        401, "Log in to take part.", user=AnonymousUser(), contender_id=contender.pk, value=UP
+    )
 
 
 # --- Ranks ------------------------------------------------------------------------

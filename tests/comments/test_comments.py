@@ -116,6 +116,7 @@ def test_no_comments_on_a_pending_contender(member_client, make_ranked_list):
     with pytest.raises(ActionRefused) as refused:
         post_comment(user=UserFactory(), contender_id=pending.pk, body="Me first!")
     assert refused.value.status == 409
+    assert "once a moderator approves this city" in refused.value.message
 
 
 # --- Bad input ------------------------------------------------------------------------
@@ -278,6 +279,7 @@ def test_a_deleted_comment_takes_no_replies(member, contender):
     with pytest.raises(ActionRefused) as refused:
         say(UserFactory(), contender, "Late reply.", parent=comment)
     assert refused.value.status == 409
+    assert "takes no more replies" in refused.value.message
 
 
 # --- Thumbs and sorting --------------------------------------------------------------------
@@ -302,8 +304,10 @@ def test_thumbs_follow_the_vote_transitions(member, contender, first, second, co
 def test_no_thumb_for_ones_own_comment(member, contender):
     comment = say(member, contender)
 
-    with pytest.raises(ActionRefused):
+    with pytest.raises(ActionRefused) as refused:
         thumb_comment(user=member, comment_id=comment.pk, value=1)
+    assert refused.value.status == 409
+    assert "cannot give your own comment a thumb" in refused.value.message
     assert not CommentVote.objects.exists()
 
 

@@ -81,6 +81,7 @@ def test_votes_over_the_limit_get_429_and_change_nothing(member, contenders, set
         cast_vote(user=member, contender_id=contenders[3].pk, value=1)
 
     assert refused.value.status == 429
+    assert "at most 3 votes a minute. Please try again later." in refused.value.message
     assert Vote.objects.count() == 3
     assert list(Contender.objects.order_by("pk").values_list("upvotes", "score")) == counts
 
@@ -226,6 +227,7 @@ def test_limits_hold_in_redis_too(member, contenders, settings, redis_limits):
         cast_vote(user=member, contender_id=contenders[2].pk, value=1)
 
     assert refused.value.status == 429
+    assert "at most 2 votes a minute" in refused.value.message
     assert Vote.objects.count() == 2
 
 

@@ -85,13 +85,13 @@ def test_a_script_gets_the_new_score_and_buttons(member_client, tenth):
     assert f'action="{vote_url(tenth)}"' in data["html"]
 
 
-def test_a_script_gets_refusals_as_json(member_client, make_ranked_list):
-    closed = Contender.objects.get(contender_list=make_ranked_list(1, is_open=False))
+def test_a_script_gets_refusals_as_json(member_client, contender_list):
+    pending = ContenderFactory(contender_list=contender_list, status=Contender.Status.PENDING)
 
-    response = member_client.post(vote_url(closed), {"value": "1"}, **JSON)
+    response = member_client.post(vote_url(pending), {"value": "1"}, **JSON)
 
     assert response.status_code == 409
-    assert "has closed" in response.json()["error"]
+    assert "waiting for a moderator" in response.json()["error"]
 
 
 # --- Anonymous visitors -------------------------------------------------------------
