@@ -33,14 +33,19 @@ def make_ranked_list(db):
 
 
 @pytest.fixture
-def on_postgres():
-    return connection.vendor == "postgresql"
-
-
-@pytest.fixture
 def member(db):
     """A signed-up member with a verified email address."""
     return UserFactory()
+
+
+@pytest.fixture
+def moderator(db):
+    """A member of the Moderators group with admin access, not a superuser."""
+    from comments.moderation import make_moderator
+
+    user = UserFactory(username="marta")
+    make_moderator(user)
+    return user
 
 
 @pytest.fixture
@@ -99,13 +104,3 @@ def relaxed_rate_limits(settings):
     settings.RATE_LIMITS = {
         action: {"established": generous, "new": generous} for action in settings.RATE_LIMITS
     }
-
-
-@pytest.fixture
-def moderator(db):
-    """A member of the Moderators group, not a superuser."""
-    from comments.moderation import make_moderator
-
-    moderator = UserFactory()
-    make_moderator(moderator)
-    return type(moderator).objects.get(pk=moderator.pk)  # Fresh permission cache.

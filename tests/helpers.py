@@ -1,5 +1,6 @@
 """Reading rankings in tests, the way the pages do; running jobs at the same instant."""
 
+import re
 import threading
 
 from django.db import connection
@@ -90,3 +91,25 @@ def refusal_of(service, **arguments):
     with pytest.raises(ActionRefused) as caught:
         service(**arguments)
     return caught.value
+
+
+def fragment(response) -> str:
+    """The HTML a vote or thumb request gets back for the page's script: the fragment
+    inside a JSON answer, or the response itself when it is HTML."""
+    if response["Content-Type"].startswith("application/json"):
+        return response.json()["html"]
+    return response.content.decode()
+
+
+def shown_score(html: str, css_class: str) -> int:
+    """The score shown in `html`'s element of `css_class` (vote__score, thumbs__score)."""
+    found = re.search(rf'class="{css_class}">(?:<span[^>]*>[^<]*</span>)*\s*(-?\d+)', html)
+    assert found, f"no {css_class} in {html!r}"
+    return int(found.group(1))
+
+
+def pressed(html: str, key: str) -> bool:
+    """Whether the `up` or `down` button in `html` shows as pressed."""
+    found = re.search(rf'aria-pressed="(true|false)" data-inplace-key="{key}"', html)
+    assert found, f"no {key} button in {html!r}"
+    return found.group(1) == "true"

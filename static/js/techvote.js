@@ -44,13 +44,13 @@
       return;
     }
     const pressed = requestConfig.triggeringEvent && requestConfig.triggeringEvent.submitter;
-    const key = (pressed || requestConfig.elt).dataset.focusKey;
-    const again = key ? widget.querySelector(`[data-focus-key="${key}"]`) : null;
+    const key = (pressed || requestConfig.elt).dataset.inplaceKey;
+    const again = key ? widget.querySelector(`[data-inplace-key="${key}"]`) : null;
     if (again) {
       again.focus();
     }
     const on = widget.querySelector('[aria-pressed="true"]');
-    const verdict = on ? VERDICTS[on.dataset.focusKey] : "Taken back";
+    const verdict = on ? VERDICTS[on.dataset.inplaceKey] : "Taken back";
     const score = widget.querySelector(".vote__score, .thumbs__score");
     const number = score ? score.textContent.trim().split(/\s+/).pop() : "";
     announce(`${verdict}. Score ${number}.`);

@@ -124,10 +124,14 @@ def test_a_short_list_has_no_contenders_section(client, make_ranked_list):
 def test_pending_and_rejected_contenders_stay_off_the_list(client, make_ranked_list):
     contender_list = make_ranked_list(3)
     pending = ContenderFactory(contender_list=contender_list, status=Contender.Status.PENDING)
+    rejected = ContenderFactory(contender_list=contender_list, status=Contender.Status.REJECTED)
 
     response = client.get(list_url(contender_list))
 
-    assert pending.city.name not in response.content.decode()
+    html = response.content.decode()
+    assert pending.city.name not in html
+    assert rejected.city.name not in html
+    assert ranks_on(response, "top_ten") == [1, 2, 3]
 
 
 @pytest.mark.parametrize("size", [12, 80])

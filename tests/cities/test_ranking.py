@@ -13,7 +13,7 @@ from comments.services import (
     cast_vote,
 )
 from tests.factories import UserFactory
-from tests.helpers import at_rank, rank_of, ranking
+from tests.helpers import rank_of, ranking
 
 pytestmark = pytest.mark.django_db
 
@@ -117,67 +117,3 @@ def test_later_votes_the_same_day_keep_the_first_snapshot(member, make_ranked_li
 
     assert RankSnapshot.objects.count() == 3
     assert Contender.objects.filter(pk=second).with_previous_rank().get().previous_rank == 2
-
-
-def test_the_first_vote_of_the_day_on_one_list_leaves_the_others_to_their_own(
-    member, make_ranked_list
-):
-    first, second = make_ranked_list(3), make_ranked_list(3)
-
-    cast_vote(user=member, contender_id=at_rank(first, 3).pk, value=1)
-    assert not RankSnapshot.objects.filter(contender__contender_list=second).exists()
-    cast_vote(user=member, contender_id=at_rank(second, 3).pk, value=1)
-
-    for contender_list in (first, second):
-        taken = RankSnapshot.objects.filter(contender__contender_list=contender_list)
-        assert taken.count() == 3
-        assert set(taken.values_list("taken_on", flat=True)) == {timezone.localdate()}
-
-
-def test_the_snapshot_keeps_the_ranks_best_first(make_ranked_list, relaxed_rate_limits):
-    contender_list = make_ranked_list(3)
-    bottom = at_rank(contender_list, 3)
-    for voter in UserFactory.create_batch(2):
-        cast_vote(user=voter, contender_id=bottom.pk, value=1)
-    # Yesterday's snapshot is taken; the first vote of today snapshots the ranks as they are.
-    contender_list.ranks_snapshot_on = timezone.localdate() - timedelta(days=1)
-    contender_list.save(update_fields=["ranks_snapshot_on"])
-    RankSnapshot.objects.all().delete()
-
-    cast_vote(user=UserFactory(), contender_id=at_rank(contender_list, 2).pk, value=-1)
-
-    snapshot = dict(RankSnapshot.objects.values_list("contender", "rank"))
-    assert snapshot[bottom.pk] == 1  # Score 2, ahead of the two at 0.
-    assert sorted(snapshot.values()) == [1, 2, 3]
-    scores = dict(RankSnapshot.objects.values_list("contender", "score"))
-    assert scores[bottom.pk] == 2
-
-
-def test_the_previous_rank_comes_from_the_lists_last_snapshot_day(make_ranked_list, member):
-    contender_list = make_ranked_list(3)
-    contender = at_rank(contender_list, 2)
-    today = timezone.localdate()
-    RankSnapshot.objects.create(
-        contender=contender, taken_on=today - timedelta(days=9), rank=3, score=0
-    )
-    RankSnapshot.objects.create(
-        contender=contender, taken_on=today - timedelta(days=1), rank=1, score=5
-    )
-    contender_list.ranks_snapshot_on = today - timedelta(days=1)
-    contender_list.save(update_fields=["ranks_snapshot_on"])
-
-    found = type(contender).objects.filter(pk=contender.pk).with_previous_rank().get()
-
-    assert found.previous_rank == 1
-
-
-def test_a_wilson_list_breaks_ties_by_score_then_by_who_joined_first(
-    make_ranked_list, relaxed_rate_limits
-):
-    contender_list = make_ranked_list(3, ranking=RankingMethod.WILSON)
-    first, second, third = (at_rank(contender_list, n) for n in (1, 2, 3))
-    # The same Wilson bound (no down votes, one up vote each) for the last two.
-    cast_vote(user=UserFactory(), contender_id=third.pk, value=1)
-    cast_vote(user=UserFactory(), contender_id=second.pk, value=1)
-
-    assert [rank_of(c) for c in (second, third, first)] == [1, 2, 3]

@@ -255,3 +255,13 @@ def test_a_vote_request_runs_the_same_statements(
 
     with assert_statements(6):
         member_client.post(vote_url(contender), {"value": "1"})
+
+
+def test_htmx_gets_a_pending_contenders_refusal_in_the_slot(member_client, contender_list):
+    pending = ContenderFactory(contender_list=contender_list, status=Contender.Status.PENDING)
+
+    response = member_client.post(vote_url(pending), {"value": "1"}, **htmx(pending))
+
+    assert response.status_code == 409
+    assert "waiting for a moderator" in response.content.decode()
+    assert response["HX-Retarget"] == f"#vote-{pending.pk}-error"

@@ -1,12 +1,14 @@
 import pytest
+from django.urls import reverse
 
 from cities.models import Contender
 from comments.counts import find_drift
 from comments.models import Vote
 from comments.moderation import void_votes
 from comments.services import ActionRefused, cast_vote
+from comments.wilson import wilson_lower_bound
 from tests.factories import ContenderFactory, UserFactory
-from tests.helpers import at_rank, rank_of
+from tests.helpers import at_rank, fragment, pressed, rank_of, shown_score
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +68,7 @@ def test_votes_from_many_members_add_up(make_ranked_list):
 # --- Refusals change nothing ---------------------------------------------------------
 
 
-def assert_refused(status, **vote):
+def assert_refused(status, words, **vote):
     before = (
         list(Vote.objects.values_list("user", "contender", "value")),
         list(Contender.objects.values_list("pk", "upvotes", "downvotes", "score", "status")),
@@ -78,7 +80,7 @@ def assert_refused(status, **vote):
         list(Contender.objects.values_list("pk", "upvotes", "downvotes", "score", "status")),
     )
     assert refused.value.status == status
-    assert refused.value.message
+    assert words in refused.value.message
     assert after == before
     return refused.value
 
@@ -87,34 +89,52 @@ def assert_refused(status, **vote):
 def test_a_malformed_value_is_refused(member, make_ranked_list, value):
     contender = Contender.objects.get(contender_list=make_ranked_list(1))
 
-    assert_refused(400, user=member, contender_id=contender.pk, value=value)
+    assert_refused(
+        400, "A vote is up, down or none.", user=member, contender_id=contender.pk, value=value
+    )
 
 
 def test_a_closed_list_takes_no_votes(member, make_ranked_list):
     contender = Contender.objects.get(contender_list=make_ranked_list(1, is_open=False))
 
-    refusal = assert_refused(409, user=member, contender_id=contender.pk, value=UP)
-    assert "closed" in refusal.message
+    assert_refused(
+        409,
+        f"Voting on “{contender.contender_list.title}” has closed.",
+        user=member,
+        contender_id=contender.pk,
+        value=UP,
+    )
 
 
 @pytest.mark.parametrize("status", [Contender.Status.PENDING, Contender.Status.REJECTED])
 def test_an_unapproved_contender_takes_no_votes(member, make_ranked_list, status):
     contender = ContenderFactory(contender_list=make_ranked_list(2), status=status)
 
-    assert_refused(409, user=member, contender_id=contender.pk, value=UP)
+    assert_refused(
+        409,
+        "waiting for a moderator and cannot take votes yet",
+        user=member,
+        contender_id=contender.pk,
+        value=UP,
+    )
 
 
 def test_a_missing_contender_is_not_found(member, db):
-    assert_refused(404, user=member, contender_id=987654, value=UP)
+    assert_refused(
+        404, "That contender does not exist.", user=member, contender_id=987654, value=UP
+    )
 
 
 def test_an_unverified_member_cannot_vote(make_ranked_list):
     contender = Contender.objects.get(contender_list=make_ranked_list(1))
 
-    refusal = assert_refused(
-        403, user=UserFactory(verified=False), contender_id=contender.pk, value=UP
+    assert_refused(
+        403,
+        "Confirm your email address before taking part: follow the link we sent you",
+        user=UserFactory(verified=False),
+        contender_id=contender.pk,
+        value=UP,
     )
-    assert "Confirm your email address" in refusal.message
 
 
 def test_an_anonymous_visitor_cannot_vote(make_ranked_list):
@@ -122,7 +142,9 @@ def test_an_anonymous_visitor_cannot_vote(make_ranked_list):
 
     contender = Contender.objects.get(contender_list=make_ranked_list(1))
 
-    assert_refused(401, user=AnonymousUser(), contender_id=contender.pk, value=UP)
+    assert_refused(
+        401, "Log in to take part.", user=AnonymousUser(), contender_id=contender.pk, value=UP
+    )
 
 
 # --- Cost ---------------------------------------------------------------------------
@@ -166,14 +188,107 @@ def test_a_vote_costs_the_same_statements_whatever_the_list_size(
         cast_vote(user=member, contender_id=middle.pk, value=NONE)
 
 
-def test_voting_again_after_a_void_replaces_the_voided_vote(moderator, member, contender):
-    cast_vote(user=member, contender_id=contender.pk, value=1)
-    void_votes(moderator=moderator, member=member, reason="Brigading.")
+SCRIPT = {"HTTP_ACCEPT": "application/json", "HTTP_HX_REQUEST": "true"}
 
-    outcome = cast_vote(user=member, contender_id=contender.pk, value=1)
+
+TRANSITIONS = [
+    (None, UP),
+    (None, DOWN),
+    (UP, NONE),
+    (DOWN, NONE),
+    (UP, DOWN),
+    (DOWN, UP),
+    (UP, UP),
+    (None, NONE),
+]
+
+
+@pytest.fixture
+def contender(make_ranked_list):
+    """A contender others voted on: 2 up, 1 down."""
+    contender = at_rank(make_ranked_list(3), 2)
+    for value in [UP, UP, DOWN]:
+        cast_vote(user=UserFactory(), contender_id=contender.pk, value=value)
+    return contender
+
+
+def stored(contender):
+    contender.refresh_from_db()
+    return contender.upvotes, contender.downvotes, contender.score, contender.wilson_lower
+
+
+@pytest.mark.parametrize(("first", "second"), TRANSITIONS)
+def test_the_vote_returns_the_contenders_counts_as_stored(member, contender, first, second):
+    if first is not None:
+        cast_vote(user=member, contender_id=contender.pk, value=first)
+
+    outcome = cast_vote(user=member, contender_id=contender.pk, value=second)
+
+    returned = outcome.contender
+    up, down = 2 + (second == UP), 1 + (second == DOWN)
+    assert (returned.upvotes, returned.downvotes, returned.score, returned.wilson_lower) == (
+        stored(contender)
+    )
+    assert stored(contender) == (up, down, up - down, wilson_lower_bound(up, down))
+    assert outcome.value == second
+
+
+@pytest.mark.parametrize(("first", "second"), TRANSITIONS)
+def test_a_vote_by_script_shows_the_new_score_and_pressed_buttons(
+    member_client, member, contender, first, second
+):
+    if first is not None:
+        cast_vote(user=member, contender_id=contender.pk, value=first)
+
+    response = member_client.post(
+        reverse("comments:vote", args=[contender.pk]), {"value": second}, **SCRIPT
+    )
+
+    assert response.status_code == 200
+    html = fragment(response)
+    assert shown_score(html, "vote__score") == 1 + second == stored(contender)[2]
+    assert (pressed(html, "up"), pressed(html, "down")) == (second == UP, second == DOWN)
+
+
+@pytest.mark.parametrize("again", [UP, DOWN])
+def test_voting_again_after_a_moderators_void_replaces_the_void(
+    member, contender, moderator, again
+):
+    cast_vote(user=member, contender_id=contender.pk, value=UP)
+    void_votes(moderator=moderator, member=member, reason="Sock puppet.")
+    assert stored(contender)[:3] == (2, 1, 1)
+
+    outcome = cast_vote(user=member, contender_id=contender.pk, value=again)
 
     vote = Vote.objects.get(user=member, contender=contender)
-    assert (vote.value, vote.voided_at) == (1, None)
-    contender.refresh_from_db()
-    assert (contender.upvotes, contender.score, outcome.value) == (1, 1, 1)
+    assert (vote.value, vote.voided_at) == (again, None)
+    up, down = 2 + (again == UP), 1 + (again == DOWN)
+    assert stored(contender)[:3] == (up, down, up - down)
+    assert outcome.contender.score == up - down
+    assert find_drift(contender.contender_list) == []
+
+
+def test_taking_back_a_voided_vote_changes_nothing(member, contender, moderator):
+    cast_vote(user=member, contender_id=contender.pk, value=DOWN)
+    void_votes(moderator=moderator, member=member, reason="Sock puppet.")
+
+    cast_vote(user=member, contender_id=contender.pk, value=NONE)
+
+    vote = Vote.objects.get(user=member, contender=contender)
+    assert (vote.value, vote.voided_at is not None) == (DOWN, True)
+    assert stored(contender)[:3] == (2, 1, 1)
+
+
+def test_the_voided_vote_stays_void_for_other_contenders(member, contender, moderator):
+    other = Contender.objects.exclude(pk=contender.pk).filter(
+        contender_list=contender.contender_list
+    )[0]
+    cast_vote(user=member, contender_id=contender.pk, value=UP)
+    cast_vote(user=member, contender_id=other.pk, value=UP)
+    void_votes(moderator=moderator, member=member, reason="Sock puppet.")
+
+    cast_vote(user=member, contender_id=other.pk, value=DOWN)
+
+    assert Vote.objects.get(user=member, contender=contender).voided_at is not None
+    assert stored(contender)[:3] == (2, 1, 1)
     assert find_drift(contender.contender_list) == []
