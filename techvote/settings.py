@@ -88,6 +88,9 @@ MIDDLEWARE = [
     "techvote.security.PermissionsPolicyMiddleware",
     "techvote.security.RejectControlCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the page cache, so stored pages are compressed for each client
+    # that asks; never a page with a CSRF token (techvote/compression.py).
+    "techvote.compression.GZipWithoutTokensMiddleware",
     "techvote.middleware.FreshAfterWriteMiddleware",
     "techvote.middleware.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
