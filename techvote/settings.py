@@ -95,6 +95,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # request.htmx, for the views and the CSRF failure view.
     "django_htmx.middleware.HtmxMiddleware",
+    # Outside the page cache, so stored pages are compressed for each client
+    # that asks; never a page with a CSRF token (techvote/compression.py).
+    "techvote.compression.GZipWithoutTokensMiddleware",
     "techvote.middleware.FreshAfterWriteMiddleware",
     "techvote.middleware.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
