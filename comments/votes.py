@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -220,20 +220,15 @@ def _write_vote(user_id: int, contender_id: int, read: _VoteRead, value: int) ->
     row_change = INSERT if read.vote_id is None else (DELETE if value == NONE else UPDATE)
     with connection.cursor() as cursor:
         if row_change == INSERT:
-            try:
-                # A savepoint, so that the transaction can still ask after a refusal.
-                with transaction.atomic():
-                    cursor.execute(
-                        f"INSERT INTO {table} (user_id, contender_id, value, created_at, "
-                        "updated_at) VALUES (%s, %s, %s, %s, %s)",
-                        [user_id, contender_id, value, now, now],
-                    )
-            except IntegrityError:  # The unique constraint: another request inserted it.
-                if _vote_now_holds(user_id, contender_id, value):
-                    return False
-                raise _voted_meanwhile() from None
-            return True
-        if row_change == DELETE:
+            # The unique constraint turns away a row another request inserted
+            # meanwhile; DO NOTHING lets this transaction go on to ask why,
+            # without the two round trips of a savepoint.
+            cursor.execute(
+                f"INSERT INTO {table} (user_id, contender_id, value, created_at, updated_at) "
+                "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (user_id, contender_id) DO NOTHING",
+                [user_id, contender_id, value, now, now],
+            )
+        elif row_change == DELETE:
             cursor.execute(f"DELETE FROM {table} WHERE {as_read}", [read.vote_id, read.old_value])
         else:
             cursor.execute(
