@@ -15,7 +15,7 @@ from comments.exceptions import ActionRefused
 from comments.models import BALLOT_SIZE, Ballot, BallotEntry
 from comments.ratelimits import check_rate_limit
 from comments.standing import ensure_can_participate
-from comments.tallies import queue_count
+from comments.tasks import queue_count
 
 
 def _ballot_list(contender_list_id: int) -> ContenderList:

@@ -24,7 +24,7 @@ from comments.models import (
     Vote,
 )
 from comments.standing import forget_standing
-from comments.tallies import queue_count
+from comments.tasks import queue_count
 
 MODERATORS_GROUP = "Moderators"
 

@@ -8,7 +8,7 @@ stores each contender's rank and score by each method (MethodStanding) and
 what the count found (ListCount: when, from how many ballots and voters,
 the Condorcet winner, a digest of the inputs).
 
-A change to a list's votes or ballots queues its count (`queue_count`); at
+A change to a list's votes or ballots queues its count (comments.tasks.queue_count); at
 most one count per list waits at a time, so a burst of votes costs one
 count. `celery beat` counts every list again periodically. Counting is
 idempotent: the same rows give the same results, so a job run twice, or
@@ -19,8 +19,6 @@ import hashlib
 from dataclasses import dataclass
 
 import numpy as np
-from django.conf import settings
-from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -29,8 +27,6 @@ from comments.counting.preferences import tier_matrix
 from comments.counting.ranks import ranks_from_scores
 from comments.counting.schulze import count_schulze
 from comments.models import Ballot, BallotEntry, CountedMethod, ListCount, MethodStanding, Vote
-
-PENDING_KEY = "techvote:count-pending:{list_id}"
 
 
 @dataclass(frozen=True)
@@ -189,25 +185,3 @@ def find_count_drift(contender_list: ContenderList) -> list[str]:
         if was != now:
             drift.append(f"contender {contender_id} by {method}: stored {was}, counted {now}")
     return drift
-
-
-def queue_count(contender_list_id: int) -> None:
-    """Count the list soon, once the current transaction commits: at most one count waits.
-
-    The pending mark lives in the cache (shared through Redis in production)
-    and the job clears it as it starts, so a change made while a count runs
-    queues the next one.
-    """
-
-    def enqueue():
-        from comments.tasks import count_list_task
-
-        key = PENDING_KEY.format(list_id=contender_list_id)
-        if cache.add(key, True, timeout=settings.RANKED_COUNT_DELAY + 60 * 60):
-            count_list_task.apply_async(
-                (contender_list_id,), countdown=settings.RANKED_COUNT_DELAY
-            )
-
-    # Robust: the change is committed and acknowledged whatever happens to
-    # its count, which the schedule repeats anyway; a failure is logged.
-    transaction.on_commit(enqueue, robust=True)

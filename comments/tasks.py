@@ -1,15 +1,26 @@
-"""The queue's tasks: counting lists by the ranked methods (comments/tallies.py)."""
+"""The queue: counting lists by the ranked methods (comments/tallies.py), and asking for it.
+
+The web processes import this module to queue counts; only the tasks
+themselves import comments.tallies, so NumPy and SciPy load in the workers
+(or, without Redis, on the first count in the process), not in every web
+worker.
+"""
 
 from celery import shared_task
+from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 
 from cities.models import ContenderList
-from comments.tallies import PENDING_KEY, count_list
+
+PENDING_KEY = "techvote:count-pending:{list_id}"
 
 
 @shared_task
 def count_list_task(contender_list_id: int) -> None:
     """Count one list; a change made from now on queues the next count."""
+    from comments.tallies import count_list
+
     cache.delete(PENDING_KEY.format(list_id=contender_list_id))
     contender_list = ContenderList.objects.filter(pk=contender_list_id).first()
     if contender_list is not None:
@@ -19,5 +30,27 @@ def count_list_task(contender_list_id: int) -> None:
 @shared_task
 def count_every_list() -> None:
     """Count every list again: the schedule's safety net behind the queued counts."""
+    from comments.tallies import count_list
+
     for contender_list in ContenderList.objects.order_by("pk"):
         count_list(contender_list)
+
+
+def queue_count(contender_list_id: int) -> None:
+    """Count the list soon, once the current transaction commits: at most one count waits.
+
+    The pending mark lives in the cache (shared through Redis in production)
+    and the job clears it as it starts, so a change made while a count runs
+    queues the next one.
+    """
+
+    def enqueue():
+        key = PENDING_KEY.format(list_id=contender_list_id)
+        if cache.add(key, True, timeout=settings.RANKED_COUNT_DELAY + 60 * 60):
+            count_list_task.apply_async(
+                (contender_list_id,), countdown=settings.RANKED_COUNT_DELAY
+            )
+
+    # Robust: the change is committed and acknowledged whatever happens to
+    # its count, which the schedule repeats anyway; a failure is logged.
+    transaction.on_commit(enqueue, robust=True)

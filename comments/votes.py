@@ -31,7 +31,7 @@ from comments.exceptions import NO_SUCH_CONTENDER, ActionRefused
 from comments.models import RankSnapshot, Vote
 from comments.ratelimits import check_rate_limit
 from comments.standing import STANDING_COLUMNS, Standing, ensure_signed_in
-from comments.tallies import queue_count
+from comments.tasks import queue_count
 from comments.transitions import DELETE, INSERT, NONE, UPDATE, ensure_choice, transition
 from comments.wilson import wilson_lower_bound, wilson_lower_bound_sql
 

@@ -219,7 +219,7 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Seconds a queued count waits before it runs, so that a burst of votes and
-# ballots on a list costs one count (comments.tallies.queue_count).
+# ballots on a list costs one count (comments.tasks.queue_count).
 RANKED_COUNT_DELAY = env_int("RANKED_COUNT_DELAY", 10)
 # Every list is counted again this often by `celery beat`, whatever changed.
 RANKED_COUNT_EVERY = env_int("RANKED_COUNT_EVERY", 60 * 60)

@@ -98,3 +98,16 @@ def test_redis_url_makes_redis_the_queues_broker_and_tasks_leave_the_process():
 
     assert shared.stdout.split()[-2:] == ["redis://127.0.0.1:6379/0", "False"]
     assert local.stdout.split()[-2:] == ["memory://", "True"]
+
+
+def test_web_processes_do_not_load_the_counting_libraries():
+    """NumPy and SciPy cost each web worker tens of MB; only the counting job needs them."""
+    show = (
+        "import sys; from django.urls import resolve; resolve('/'); "
+        "import comments.votes, comments.ballots, comments.moderation; "
+        "print('numpy' in sys.modules, 'scipy' in sys.modules)"
+    )
+
+    result = run_manage("shell", "-c", show, DEBUG="1")
+
+    assert result.stdout.split()[-2:] == ["False", "False"], result.stderr

@@ -13,7 +13,8 @@ from comments.ballots import save_ballot, withdraw_ballot
 from comments.models import CountedMethod, ListCount, MethodStanding
 from comments.moderation import make_moderator, reject_contender, void_votes
 from comments.services import cast_vote
-from comments.tallies import PENDING_KEY, count_list, find_count_drift
+from comments.tallies import count_list, find_count_drift
+from comments.tasks import PENDING_KEY
 from tests.factories import CityFactory, ContenderFactory, ContenderListFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
