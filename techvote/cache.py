@@ -14,15 +14,44 @@ import time
 
 import redis
 from django.core.cache import caches
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 logger = logging.getLogger(__name__)
 
 RETRY_SECONDS = 5
 
 
+class ReusedRedisClient(RedisCacheClient):
+    """Django's Redis client, keeping one redis.Redis per connection pool.
+
+    Django builds a new redis.Redis for every cache call, and each one
+    registers some 170 response callbacks: a vote's three cache calls
+    (session, rate limit, pending count) spent more time there than in
+    Redis. A redis.Redis is safe to share between threads (each command
+    takes a connection from the pool), and the pool itself starts afresh in
+    a forked process.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        index = self._get_connection_pool_index(write)
+        client = self._clients.get(index)
+        if client is None:
+            client = self._clients[index] = self._client(
+                connection_pool=self._get_connection_pool(index)
+            )
+        return client
+
+
 class RedisWithDatabaseFallback(RedisCache):
     _down_since: float | None = None
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = ReusedRedisClient
 
     def _call(self, name, *args, **kwargs):
         if self._down_since is not None and time.monotonic() - self._down_since < RETRY_SECONDS:

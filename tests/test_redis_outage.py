@@ -11,6 +11,7 @@ import subprocess
 
 import pytest
 import redis
+from django.core.cache import caches
 from django.urls import reverse
 
 from comments import ratelimits
@@ -105,3 +106,17 @@ def test_the_site_lives_through_a_redis_outage_and_recovers(
 
     assert any("Redis is back" in record.getMessage() for record in caplog.records)
     assert redis.Redis(port=own_redis.port).keys("*ratelimit:vote*")
+
+
+def test_the_shared_cache_keeps_one_redis_client_across_calls(own_redis):
+    shared = caches["default"]
+    shared.set("one-client", "stored")
+    first = shared._cache.get_client()
+
+    assert shared.get("one-client") == "stored"
+    assert shared._cache.get_client(write=True) is first
+    # The shared client still finds Redis after it restarts.
+    own_redis.stop()
+    own_redis.start()
+    shared.set("after-restart", "stored")
+    assert redis.Redis(port=own_redis.port).exists(shared.make_and_validate_key("after-restart"))
