@@ -24,6 +24,7 @@ import secrets
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -177,10 +178,10 @@ class Server:
             return int(response.headers.get("X-Query-Count", "-1"))
 
 
-def run_wrk(server, scenario, *, duration, connections, threads, workdir) -> dict:
-    """Drive one scenario with wrk; return its numbers."""
+def run_wrk(server, requests, *, duration, connections, threads, workdir) -> dict:
+    """Drive one round of a load with wrk; return its numbers."""
     request_file = Path(workdir) / "requests.tsv"
-    request_file.write_text("".join("\t".join(request) + "\n" for request in scenario.requests))
+    request_file.write_text("".join("\t".join(request) + "\n" for request in requests))
     command = ["wrk", f"--threads={threads}", f"--connections={connections}"]
     command += [f"--duration={duration}s", "--timeout=10s", f"--script={LUA}", server.url]
     command += ["--", str(request_file), str(threads)]
@@ -319,42 +320,74 @@ def build_scenarios(pools: dict[str, list], requests_per_post: int):
     return floors, pages, vote, comment
 
 
-def measure(server, scenario, options, workdir) -> None:
-    """Count a fresh request's statements and a shared one's, then load the scenario.
+def measure(server, scenarios, options, workdir) -> None:
+    """Count each scenario's statements, then load them in turn, round after round.
 
-    A post is counted on the last requests of its list, which the load does
-    not reach, and on the second of them: the first vote of a day on a list
-    also takes the day's snapshot of ranks.
+    A fresh request's statements and a shared one's: a post is counted on the
+    last requests of its list, which the load does not reach, and on the
+    second of them (the first vote of a day on a list also takes the day's
+    snapshot of ranks). The rounds go through every scenario before the next
+    round starts, so that a slow spell of the machine touches a floor and the
+    pages measured against it alike; each figure is the median of the rounds,
+    with their range beside it. A post never repeats across rounds: each
+    round sends its own share of the request list.
     """
     from techvote.middleware import FRESH_COOKIE  # It bypasses every shared cache.
 
-    method, path, cookie, body = scenario.requests[0]
-    fresh = f"{FRESH_COOKIE}=1"
-    fresh_cookie = f"{cookie}; {fresh}" if cookie else fresh
-    if method == "GET":
-        scenario.result["sql_fresh"] = server.statements(method, path, fresh_cookie, body)
-        for _ in range(4 * options.workers):  # Fill every worker's shared caches.
-            server.statements(method, path, cookie, body)
-        scenario.result["sql"] = server.statements(method, path, cookie, body)
-    else:
-        server.statements(*scenario.requests[-1])
-        scenario.result["sql"] = scenario.result["sql_fresh"] = server.statements(
-            *scenario.requests[-2]
-        )
-    scenario.result.update(
-        run_wrk(
-            server,
-            scenario,
-            duration=options.duration,
-            connections=options.connections,
-            threads=options.threads,
-            workdir=workdir,
-        )
-    )
-    scenario.result["memory_mb"] = server.worker_memory_mb()
-    time.sleep(1)  # wrk stops counting with requests still in flight; let them finish.
-    r = scenario.result
-    say(f"{scenario.name}: {r['rps']:.0f} req/s, p99 {r['p99_ms']:.1f} ms, {r['failed']} failed")
+    for scenario in scenarios:
+        method, path, cookie, body = scenario.requests[0]
+        fresh = f"{FRESH_COOKIE}=1"
+        fresh_cookie = f"{cookie}; {fresh}" if cookie else fresh
+        if method == "GET":
+            scenario.result["sql_fresh"] = server.statements(method, path, fresh_cookie, body)
+            for _ in range(4 * options.workers):  # Fill every worker's shared caches.
+                server.statements(method, path, cookie, body)
+            scenario.result["sql"] = server.statements(method, path, cookie, body)
+        else:
+            server.statements(*scenario.requests[-1])
+            scenario.result["sql"] = scenario.result["sql_fresh"] = server.statements(
+                *scenario.requests[-2]
+            )
+    rounds = {scenario.name: [] for scenario in scenarios}
+    for number in range(options.rounds):
+        for scenario in scenarios:
+            requests = scenario.requests
+            if requests[0][0] == "POST":  # Leave the last two, counted above, unsent.
+                share = (len(requests) - 2) // options.rounds
+                requests = requests[number * share : (number + 1) * share]
+            result = run_wrk(
+                server,
+                requests,
+                duration=options.duration,
+                connections=options.connections,
+                threads=options.threads,
+                workdir=workdir,
+            )
+            rounds[scenario.name].append(result)
+            time.sleep(1)  # wrk stops counting with requests still in flight; let them finish.
+            say(
+                f"{scenario.name}, round {number + 1}: {result['rps']:.0f} req/s, "
+                f"p99 {result['p99_ms']:.1f} ms, {result['failed']} failed"
+            )
+    for scenario in scenarios:
+        scenario.result.update(summarise_rounds(rounds[scenario.name]))
+        scenario.result["memory_mb"] = server.worker_memory_mb()
+
+
+def summarise_rounds(rounds: list[dict]) -> dict:
+    """The median of each figure over the rounds, their range of req/s, and the totals."""
+    rps = [result["rps"] for result in rounds]
+    return {
+        "rps": statistics.median(rps),
+        "rps_low": min(rps),
+        "rps_high": max(rps),
+        "rounds": len(rounds),
+        "p50_ms": statistics.median(result["p50_ms"] for result in rounds),
+        "p99_ms": statistics.median(result["p99_ms"] for result in rounds),
+        "ok": sum(result["ok"] for result in rounds),
+        "failed": sum(result["failed"] for result in rounds),
+        "wrapped": any(result["wrapped"] for result in rounds),
+    }
 
 
 def lost_votes() -> int:
@@ -452,7 +485,7 @@ def count_job_table(runs: list[dict], out) -> None:
 def table(scenarios, floors, out) -> None:
     columns = [
         "Scenario",
-        "req/s",
+        "req/s (range)",
         "p50 ms",
         "p99 ms",
         "SQL fresh/shared",
@@ -470,7 +503,7 @@ def table(scenarios, floors, out) -> None:
             ratio = f"{share:.2f} (target {scenario.target}) {verdict}"
         cells = [
             scenario.name,
-            f"{r['rps']:.0f}",
+            f"{r['rps']:.0f} ({r['rps_low']:.0f}-{r['rps_high']:.0f})",
             f"{r['p50_ms']:.1f}",
             f"{r['p99_ms']:.1f}",
             f"{r['sql_fresh']} / {r['sql']}",
@@ -504,13 +537,14 @@ def main(argv=None) -> None:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--grow-to", type=int, default=10_000, help="contenders, 2nd run")
+    parser.add_argument("--rounds", type=int, default=3, help="loads of each scenario")
     parser.add_argument("--tiny", action="store_true", help="a small world, 1 s a load (CI)")
     parser.add_argument("--json", type=Path, help="also write the results here")
     options = parser.parse_args(argv)
     if options.tiny:
         for name, value in TINY_WORLD.items():
             setattr(options, name, value)
-        options.duration, options.grow_to, options.reports = 1, 600, 50
+        options.duration, options.grow_to, options.reports, options.rounds = 1, 600, 50, 1
 
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         raise SystemExit("Set DATABASE_URL to a PostgreSQL database the benchmark may fill.")
@@ -529,22 +563,21 @@ def main(argv=None) -> None:
     generate.build(world, replace=True, out=sys.stderr)
     call_command("collectstatic", interactive=False, verbosity=0)
     pools = create_pools(200 if options.tiny else 2_000)
-    requests_per_post = 3_000 * options.duration
+    requests_per_post = 3_000 * options.duration * options.rounds
     floors, pages, vote, comment = build_scenarios(pools, requests_per_post)
     flush_bench_cache(env)
 
     with tempfile.TemporaryDirectory() as workdir:
         with Server(options.port, options.workers, env) as server:
-            for scenario in [floors["hello"], floors["rows"], *pages]:
-                measure(server, scenario, options, workdir)
-            measure(server, floors["bare"], options, workdir)
+            measure(server, [floors["hello"], floors["rows"], *pages], options, workdir)
+            measure(server, [floors["bare"]], options, workdir)
             floors["bare"].result["lost"] = lost_votes()
             # Bare votes move two counters and no Wilson bound: rebuild before the real ones.
             call_command("recompute_rankings", verbosity=0)
-            measure(server, vote, options, workdir)
+            measure(server, [vote], options, workdir)
             vote.result["lost"] = lost_votes()
             vote.result["drift"] = drifted_values()
-            measure(server, comment, options, workdir)
+            measure(server, [comment], options, workdir)
 
         out = sys.stdout
         cache = "Redis" if env.get("REDIS_URL") else "per process"
@@ -552,7 +585,8 @@ def main(argv=None) -> None:
             f"\nTechVote benchmark: {len(pools['reader'])} signed-in readers; world: "
             f"{world.contenders:,} contenders in {world.lists} lists, {world.users:,} members, "
             f"{world.votes:,} votes, {world.comments:,} comments. gunicorn {options.workers} "
-            f"sync workers, wrk {options.connections} connections, {options.duration} s each, "
+            f"sync workers, wrk {options.connections} connections, {options.duration} s a load, "
+            f"median of {options.rounds} rounds, "
             f"{os.cpu_count()} CPUs, cache {cache}.\n\n"
         )
         scenarios = [floors["hello"], floors["rows"], *pages, floors["bare"], vote, comment]
@@ -573,8 +607,7 @@ def main(argv=None) -> None:
             flush_bench_cache(env)
             large_pages = build_scenarios(pools, requests_per_post)[1]
             with Server(options.port, options.workers, env) as server:
-                for scenario in large_pages:
-                    measure(server, scenario, options, workdir)
+                measure(server, large_pages, options, workdir)
             growth_table(pages, large_pages, options.grow_to, out)
             count_runs.append(time_count_job(env, BIG_LIST))
         count_job_table(count_runs, out)
