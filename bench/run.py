@@ -219,7 +219,7 @@ def create_clients(prefix: str, count: int) -> list[tuple[object, str, str]]:
     for member in members:
         session = store()
         session[SESSION_KEY] = str(member.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
         session[HASH_SESSION_KEY] = member.get_session_auth_hash()
         session.create()
         secret = secrets.token_hex(16)  # 32 characters: Django's CSRF secret length.

@@ -21,8 +21,9 @@ from django.shortcuts import get_object_or_404
 
 from cities.models import City, Contender, ContenderList
 from cities.rows import render_rows
-from comments.models import Comment, Vote
+from comments.models import Comment
 from comments.threads import read_thread_form, thread_page
+from comments.votes import member_votes_in
 from techvote.middleware import wants_fresh
 
 TOP_TEN = 10
@@ -137,7 +138,7 @@ def list_page(request, *, slug: str, terms: str, number: int) -> ListPage:
     if not request.user.is_authenticated:
         rows = render_rows(request, shown, contender_list, as_member=False)
         return ListPage(contender_list, shared.page, tuple(rows))
-    your_votes = Vote.objects.values_by_contender(request.user, [c.pk for c in shown])
+    your_votes = member_votes_in(request.user, contender_list.pk)
     rows = list(shared.member_rows)
     voted = [(i, c) for i, c in enumerate(shown) if c.pk in your_votes]
     rendered = render_rows(

@@ -7,5 +7,7 @@ class CommentsConfig(AppConfig):
 
     def ready(self):
         from comments import standing_signals
+        from techvote import auth
 
         standing_signals.connect()
+        auth.connect()  # Members' user rows kept in Redis, forgotten when saved.

@@ -25,6 +25,8 @@ from comments.models import (
 )
 from comments.standing import forget_standing
 from comments.tasks import queue_count
+from comments.votes import forget_member_votes
+from techvote.auth import forget_user
 
 MODERATORS_GROUP = "Moderators"
 
@@ -213,6 +215,7 @@ def void_votes(*, moderator, member: AbstractBaseUser, reason: str) -> int:
     ballots = Ballot.objects.counted().filter(user=member)
     list_ids = sorted(set(list_ids) | set(ballots.values_list("contender_list", flat=True)))
     ballots = ballots.update(voided_at=now)
+    forget_member_votes(member.pk)
     for list_id in list_ids:
         queue_count(list_id)
     if not voided and not ballots:
@@ -233,4 +236,5 @@ def make_moderator(user: AbstractBaseUser) -> None:
     """Give a member the Moderators group and access to the admin site (not superuser)."""
     user.groups.add(Group.objects.get(name=MODERATORS_GROUP))
     type(user).objects.filter(pk=user.pk).update(is_staff=True)
+    forget_user(user.pk)
     user.is_staff = True

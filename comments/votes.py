@@ -13,6 +13,10 @@ transitions and the concurrency strategy):
 Before the first vote of each day on a list, `ensure_daily_snapshot` keeps
 every rank as the day began (RankSnapshot), for the movement arrows.
 
+A member's own votes in a list, which their list pages show pressed, are
+kept in Redis (`member_votes_in`, techvote.generations) until a vote of
+theirs or a moderator's void changes them.
+
 The vote is the busiest write of the site, and building its statements with
 the ORM took longer than the database took to run them (README, Performance),
 so they are written in SQL. The tests run them on SQLite and PostgreSQL.
@@ -34,6 +38,7 @@ from comments.standing import STANDING_COLUMNS, Standing, ensure_signed_in
 from comments.tasks import queue_count
 from comments.transitions import DELETE, INSERT, NONE, UPDATE, ensure_choice, transition
 from comments.wilson import wilson_lower_bound, wilson_lower_bound_sql
+from techvote import generations
 
 
 @dataclass
@@ -136,6 +141,26 @@ def _read_for_vote(user_id: int, contender_id: int) -> _VoteRead | None:
     )
 
 
+def _member_votes_generation(user_id: int) -> str:
+    return f"votes:{user_id}:generation"
+
+
+def member_votes_in(user: AbstractBaseUser, contender_list_id: int) -> dict[int, int]:
+    """The member's counted votes in a list (1 or -1 by contender), kept while unchanged."""
+    if not user.is_authenticated:
+        return {}
+    return generations.read_through(
+        f"votes:{user.pk}:{contender_list_id}",
+        generation=_member_votes_generation(user.pk),
+        load=lambda: Vote.objects.values_in_list(user, contender_list_id),
+    )
+
+
+def forget_member_votes(user_id: int) -> None:
+    """The member's votes changed: their pages read them afresh, once this commits."""
+    generations.move_on(_member_votes_generation(user_id))
+
+
 @transaction.atomic
 def cast_vote(*, user: AbstractBaseUser, contender_id: int, value: int) -> VoteOutcome:
     """Set the member's vote on a contender to up (1), down (-1) or none (0).
@@ -177,6 +202,7 @@ def cast_vote(*, user: AbstractBaseUser, contender_id: int, value: int) -> VoteO
     if not _write_vote(user.pk, contender_id, read, value):  # A double submit got there first.
         return VoteOutcome(contender=contender, contender_list=contender_list, value=value)
     apply_vote_change(contender, up=up, down=down)
+    forget_member_votes(user.pk)
     queue_count(contender_list.pk)  # Schulze and Borda, off the request path.
     return VoteOutcome(contender=contender, contender_list=contender_list, value=value)
 

@@ -6,7 +6,8 @@ stops answering, every call goes to the "database" cache (a table) instead,
 so pages keep serving, sessions come from the database, and allauth's limits
 keep counting rather than lapse. One log line says so; after
 RETRY_SECONDS the next call tries Redis again, and another line says when
-it is back.
+it is back. Rows kept in Redis (techvote.generations) are dropped then:
+the writes made meanwhile could not mark them stale.
 """
 
 import logging
@@ -15,6 +16,8 @@ import time
 import redis
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+
+from techvote import generations
 
 logger = logging.getLogger(__name__)
 
@@ -68,9 +71,23 @@ class RedisWithDatabaseFallback(RedisCache):
             type(self)._down_since = time.monotonic()
             return getattr(caches["database"], name)(*args, **kwargs)
         if self._down_since is not None:
-            logger.warning("Redis is back: the cache uses it again.")
+            try:
+                dropped = generations.forget_everything(
+                    self._cache.get_client(write=True), self.make_key
+                )
+            except redis.RedisError:  # Gone again: stay on the database, drop them next time.
+                type(self)._down_since = time.monotonic()
+                return result
             type(self)._down_since = None
+            logger.warning(
+                "Redis is back: the cache uses it again (%d kept rows dropped).", dropped
+            )
         return result
+
+    @property
+    def is_down(self) -> bool:
+        """Whether the last call found Redis away (and the database stands in)."""
+        return self._down_since is not None
 
 
 def _fall_back(name):

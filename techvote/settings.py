@@ -310,9 +310,11 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # --- Accounts (django-allauth) -----------------------------------------------
 
+# Django's and allauth's backends, reading the user row through Redis where
+# there is one (techvote/auth.py).
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "techvote.auth.KeptUserModelBackend",
+    "techvote.auth.KeptUserAuthenticationBackend",
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "cities:home"

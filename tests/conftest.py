@@ -1,3 +1,4 @@
+import shutil
 from contextlib import contextmanager
 
 import pytest
@@ -5,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.factories import CityFactory, ContenderFactory, ContenderListFactory, UserFactory
+from tests.servers import OwnRedis
 
 
 def pytest_collection_modifyitems(config, items):
@@ -104,3 +106,36 @@ def relaxed_rate_limits(settings):
     settings.RATE_LIMITS = {
         action: {"established": generous, "new": generous} for action in settings.RATE_LIMITS
     }
+
+
+@pytest.fixture
+def own_redis(settings, monkeypatch):
+    """A redis-server of the test's own as the shared cache, which the test may stop and start."""
+    if not shutil.which("redis-server"):
+        pytest.skip("needs redis-server")
+    from comments import ratelimits
+    from techvote import cache as resilient_cache
+
+    server = OwnRedis()
+    server.start()
+    url = f"redis://127.0.0.1:{server.port}/0"
+    settings.REDIS_URL = url
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "techvote.cache.RedisWithDatabaseFallback",
+            "LOCATION": url,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        },
+    }
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    # Ask Redis again at once rather than after a few seconds.
+    monkeypatch.setattr(resilient_cache, "RETRY_SECONDS", 0)
+    monkeypatch.setattr(ratelimits, "REDIS_RETRY_SECONDS", 0)
+    monkeypatch.setattr(resilient_cache.RedisWithDatabaseFallback, "_down_since", None)
+    ratelimits._redis_down_since.clear()
+    yield server
+    if server.process.poll() is None:
+        server.thaw()  # A frozen server would not hear the terminate.
+        server.stop()
+    ratelimits._redis_down_since.clear()

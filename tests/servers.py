@@ -1,6 +1,7 @@
 """Real server processes for the tests that need several processes or a service going away."""
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -71,3 +72,29 @@ def fetch(url: str, *, data: bytes | None = None, headers: dict | None = None):
             return response.status, response.headers, response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, error.headers, error.read().decode()
+
+
+class OwnRedis:
+    """A redis-server on a free port that the test stops and starts."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.process = None
+
+    def start(self):
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+        )
+        wait_for_port(self.port)
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+    def freeze(self):
+        """Stop answering but keep every key, as behind a network partition."""
+        self.process.send_signal(signal.SIGSTOP)
+
+    def thaw(self):
+        self.process.send_signal(signal.SIGCONT)

@@ -7,67 +7,18 @@ lapsing, the log says so once, and Redis is used again once it answers.
 
 import logging
 import shutil
-import subprocess
 
 import pytest
 import redis
 from django.core.cache import caches
 from django.urls import reverse
 
-from comments import ratelimits
-from techvote import cache as resilient_cache
 from tests.helpers import at_rank
-from tests.servers import free_port, wait_for_port
 
 pytestmark = pytest.mark.skipif(not shutil.which("redis-server"), reason="needs redis-server")
 
 # Votes as htmx sends them, answered 200 with the vote controls.
 HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-class OwnRedis:
-    """A redis-server on a free port that the test stops and starts."""
-
-    def __init__(self):
-        self.port = free_port()
-        self.process = None
-
-    def start(self):
-        self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL,
-        )
-        wait_for_port(self.port)
-
-    def stop(self):
-        self.process.terminate()
-        self.process.wait(timeout=10)
-
-
-@pytest.fixture
-def own_redis(settings, monkeypatch):
-    server = OwnRedis()
-    server.start()
-    url = f"redis://127.0.0.1:{server.port}/0"
-    settings.REDIS_URL = url
-    settings.CACHES = {
-        **settings.CACHES,
-        "default": {
-            "BACKEND": "techvote.cache.RedisWithDatabaseFallback",
-            "LOCATION": url,
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-        },
-    }
-    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-    # Ask Redis again at once rather than after a few seconds.
-    monkeypatch.setattr(resilient_cache, "RETRY_SECONDS", 0)
-    monkeypatch.setattr(ratelimits, "REDIS_RETRY_SECONDS", 0)
-    monkeypatch.setattr(resilient_cache.RedisWithDatabaseFallback, "_down_since", None)
-    ratelimits._redis_down_since.clear()
-    yield server
-    if server.process.poll() is None:
-        server.stop()
-    ratelimits._redis_down_since.clear()
 
 
 def test_the_site_lives_through_a_redis_outage_and_recovers(

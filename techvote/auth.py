@@ -1,0 +1,61 @@
+"""Signing members in, with their user row kept in Redis between requests.
+
+Every signed-in request reads the member's user row (Django's
+AuthenticationMiddleware, through the backend that signed them in). The
+backends here read it through techvote.generations: from Redis while it is
+unchanged, from the database once it has changed. Any save or delete of a
+user moves its generation on when the transaction commits, so a new
+password, a deactivation or a new email address is seen by the next request
+on every node; Django still checks the session's password hash on every
+request, against the row as it is now.
+
+A write that bypasses save() (QuerySet.update) must call forget_user().
+"""
+
+from allauth.account.auth_backends import AuthenticationBackend
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+from django.db.models.signals import post_delete, post_save
+
+from techvote import generations
+
+
+def _keys(user_id) -> tuple[str, str]:
+    return f"user:{user_id}", f"user:{user_id}:generation"
+
+
+def forget_user(user_id) -> None:
+    """The user row changed: no request reads the kept one again, once this commits."""
+    key, generation = _keys(user_id)
+    generations.move_on(generation, key)
+
+
+class KeptUserMixin:
+    def get_user(self, user_id):
+        UserModel = get_user_model()
+
+        def load():
+            return UserModel._default_manager.filter(pk=user_id).first()
+
+        key, generation = _keys(user_id)
+        user = generations.read_through(key, generation=generation, load=load)
+        return user if user is not None and self.user_can_authenticate(user) else None
+
+
+class KeptUserModelBackend(KeptUserMixin, ModelBackend):
+    """Django's username and password backend, reading the user row through Redis."""
+
+
+class KeptUserAuthenticationBackend(KeptUserMixin, AuthenticationBackend):
+    """allauth's backend (log in by username or email), reading the user row through Redis."""
+
+
+def _forget_saved(sender, instance, **kwargs):
+    forget_user(instance.pk)
+
+
+def connect() -> None:
+    """Called once, from comments' ready(): every save or delete of a user forgets its row."""
+    user_model = get_user_model()
+    post_save.connect(_forget_saved, sender=user_model, dispatch_uid="kept-user-saved")
+    post_delete.connect(_forget_saved, sender=user_model, dispatch_uid="kept-user-deleted")
