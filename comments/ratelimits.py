@@ -126,8 +126,20 @@ def check_rate_limit(user, action: str) -> None:
     for (window, limit), count in zip(limits.items(), _count(counters), strict=True):
         if count > limit:
             who = "New accounts may post" if is_new else "You may post"
+            resumes = (now // WINDOWS[window] + 1) * WINDOWS[window]
             raise ActionRefused(
                 f"Slow down: {who} at most {limit} {NOUNS[action]} a {window}. "
-                "Please try again later.",
+                f"You can go on {when_you_can_go_on(now=now, resumes=resumes)}.",
                 status=429,
             )
+
+
+def when_you_can_go_on(*, now: int, resumes: int) -> str:
+    """When a window that ends at `resumes` (Unix seconds) lets the member go on, in words."""
+    wait = max(resumes - now, 1)
+    if wait < 60:
+        return f"in {wait} second{'s' if wait != 1 else ''}"
+    if wait < 60 * 60:
+        minutes = -(-wait // 60)  # Rounded up: never sooner than said.
+        return f"in {minutes} minute{'s' if minutes != 1 else ''}"
+    return f"at {time.strftime('%H:%M', time.gmtime(resumes))} UTC"

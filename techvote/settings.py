@@ -399,9 +399,12 @@ COMMENT_EDIT_WINDOW = timedelta(minutes=15)
 # younger than NEW_ACCOUNT_AGE get the tighter "new" limits: a throwaway
 # account is cheap, an established one is not.
 NEW_ACCOUNT_AGE = timedelta(days=1)
+# Per minute, what an honest member does: voting on every row of a list page
+# (the Top Ten and 25 contenders) within a minute, new account or not. Abuse
+# is held at the day: a throwaway account gets a fifth of an established one.
 RATE_LIMITS = {
-    "vote": {"established": {"minute": 30, "day": 1000}, "new": {"minute": 15, "day": 200}},
-    "thumb": {"established": {"minute": 30, "day": 1000}, "new": {"minute": 15, "day": 200}},
+    "vote": {"established": {"minute": 60, "day": 1000}, "new": {"minute": 40, "day": 200}},
+    "thumb": {"established": {"minute": 60, "day": 1000}, "new": {"minute": 40, "day": 200}},
     "comment": {"established": {"minute": 5, "day": 100}, "new": {"minute": 2, "day": 10}},
     "reply": {"established": {"minute": 10, "day": 200}, "new": {"minute": 3, "day": 20}},
     "report": {"established": {"minute": 5, "day": 50}, "new": {"minute": 2, "day": 10}},

@@ -3,7 +3,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cities.models import Contender
+from cities.pages import TOP_TEN
 from comments.models import Comment, Vote
+from comments.ratelimits import when_you_can_go_on
 from comments.services import ActionRefused, cast_vote, post_comment
 from tests.factories import UserFactory
 from tests.helpers import comment_create_url, stored_participation
@@ -66,6 +68,47 @@ def test_votes_over_the_limit_get_429_and_change_nothing(member, contenders, set
     assert refused.value.status == 429
     assert Vote.objects.count() == 3
     assert list(Contender.objects.order_by("pk").values_list("upvotes", "score")) == counts
+
+
+@pytest.mark.parametrize("joined_days_ago", [0, 30], ids=["new account", "established"])
+def test_a_member_may_vote_on_every_row_of_a_list_page_within_a_minute(
+    make_ranked_list, settings, joined_days_ago
+):
+    voter = UserFactory(date_joined=timezone.now() - timezone.timedelta(days=joined_days_ago))
+    contender_list = make_ranked_list(TOP_TEN + settings.CONTENDERS_PER_PAGE)
+
+    for contender in contender_list.contenders.all():
+        cast_vote(user=voter, contender_id=contender.pk, value=1)
+
+    assert Vote.objects.filter(user=voter).count() == TOP_TEN + settings.CONTENDERS_PER_PAGE
+
+
+def test_a_refusal_says_when_the_member_may_go_on(member, contenders, settings):
+    settings.RATE_LIMITS = {
+        **settings.RATE_LIMITS,
+        "vote": {"established": {"minute": 1, "day": 100}, "new": {"minute": 1, "day": 1}},
+    }
+    cast_vote(user=member, contender_id=contenders[0].pk, value=1)
+
+    with pytest.raises(ActionRefused) as refused:
+        cast_vote(user=member, contender_id=contenders[1].pk, value=1)
+
+    assert "at most 1 votes a minute. You can go on in " in refused.value.message
+    assert refused.value.message.endswith(("second.", "seconds."))
+
+
+@pytest.mark.parametrize(
+    ("now", "resumes", "said"),
+    [
+        (100, 120, "in 20 seconds"),
+        (119, 120, "in 1 second"),
+        (0, 61, "in 2 minutes"),  # Rounded up: never sooner than said.
+        (0, 86_400 * 3, "at 00:00 UTC"),
+        (0, 86_400 * 3 + 9 * 3600 + 30 * 60, "at 09:30 UTC"),
+    ],
+)
+def test_the_wait_is_said_in_words(now, resumes, said):
+    assert when_you_can_go_on(now=now, resumes=resumes) == said
 
 
 def test_the_daily_limit_holds_too(member, contenders, settings):
