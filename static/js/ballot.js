@@ -57,6 +57,9 @@
       handle: "[data-ballot-handle]",
       draggable: "[data-ballot-row]",
       ghostClass: "ballot__row--ghost",
+      // Pointer events, not the HTML drag events: the same dragging by
+      // mouse, pen and finger, in every browser.
+      forceFallback: true,
       onEnd(event) {
         renumber();
         announce(event.item);
