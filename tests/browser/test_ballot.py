@@ -15,6 +15,15 @@ pytestmark = pytest.mark.browser
 BALLOT_PATH = f"/lists/{LIST_SLUG}/ballot/"
 
 
+@pytest.fixture
+def member(ui):
+    """Noor, signed in, on a site of 14 cities; she has no ballot yet."""
+    build_site(size=14)
+    noor = UserFactory(username="noor")
+    ui.log_in(noor)
+    return noor
+
+
 def stored(member) -> list[str]:
     """The member's ballot as stored: city names, best first."""
     entries = BallotEntry.objects.filter(ballot__user=member).order_by("position")
@@ -53,10 +62,7 @@ def withdraw(ui, member) -> None:
 
 
 @pytest.mark.parametrize("javascript", [True], ids=["js"])
-def test_a_member_ranks_reorders_edits_and_withdraws_a_top_ten(ui):
-    build_site(size=14)
-    member = UserFactory(username="noor")
-    ui.log_in(member)
+def test_a_member_ranks_reorders_edits_and_withdraws_a_top_ten(ui, member):
     page = ui.page
 
     ui.goto(f"/lists/{LIST_SLUG}/")
@@ -143,10 +149,7 @@ def drag(ui, handle, target) -> None:
 
 
 @pytest.mark.parametrize("javascript", [False], ids=["nojs"])
-def test_without_javascript_the_position_fields_order_the_ballot(ui):
-    build_site(size=14)
-    member = UserFactory(username="ravi")
-    ui.log_in(member)
+def test_without_javascript_the_position_fields_order_the_ballot(ui, member):
     page = ui.page
 
     ui.goto(BALLOT_PATH, audit="ballot-nojs-empty")
