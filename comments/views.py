@@ -319,10 +319,6 @@ def vote(request, contender_id):
 # --- Ballots ------------------------------------------------------------------------------------
 
 
-def _ballot_list_or_404(slug: str) -> ContenderList:
-    return get_object_or_404(ContenderList, slug=slug)
-
-
 def _log_in_to_rank(request, contender_list: ContenderList):
     """The login page, with a word on why: a ballot is a member's own."""
     messages.info(
@@ -340,7 +336,7 @@ def ballot(request, slug):
     The search (?q=) offers cities to add; the post goes back to the same
     address, so the member lands on the same search after saving.
     """
-    contender_list = _ballot_list_or_404(slug)
+    contender_list = get_object_or_404(ContenderList, slug=slug)
     if not request.user.is_authenticated:
         return _log_in_to_rank(request, contender_list)
     search = SearchForm(request.GET)
@@ -379,7 +375,7 @@ def ballot(request, slug):
 @require_POST
 def ballot_withdraw(request, slug):
     """Take the member's ballot for a list back; their votes still count for them."""
-    contender_list = _ballot_list_or_404(slug)
+    contender_list = get_object_or_404(ContenderList, slug=slug)
     back = reverse("comments:ballot", args=[contender_list.slug])
     if not request.user.is_authenticated:
         return _log_in_to_rank(request, contender_list)
