@@ -2,8 +2,11 @@
 checks the rows stored."""
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import HealthCheck, event, given, strategies
+from hypothesis import settings as hypothesis_settings
 
 from cities.models import Contender
 from comments.ballots import save_ballot
@@ -282,6 +285,75 @@ def test_another_lists_city_is_refused(member_client, member, contender_list, ma
     assert response.status_code == 400
     assert "That city is not in this list." in response.content.decode()
     assert not Ballot.objects.exists()
+
+
+JUNK_POSITIONS = strategies.one_of(
+    strategies.integers(-1, 12).map(str), strategies.sampled_from(["", "x", "2.5", " 3 "])
+)
+
+
+@hypothesis_settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    # Mostly well-formed posts (distinct cities, distinct places), with some of everything
+    # else: junk positions, a city twice, a pending or an unknown one (indexes 13 and 14).
+    kept=strategies.lists(strategies.integers(0, 12), unique=True, max_size=11),
+    extra=strategies.sampled_from([None, None, None, 0, 13, 14]),
+    positions=strategies.one_of(
+        strategies.permutations([str(place) for place in range(1, 11)]),
+        strategies.lists(JUNK_POSITIONS, min_size=12, max_size=12),
+    ),
+    removed=strategies.sets(strategies.integers(0, 14), max_size=3),
+    added=strategies.lists(strategies.integers(0, 14), unique=True, max_size=3),
+)
+def test_any_post_saves_the_order_of_its_fields_or_changes_nothing(
+    member_client,
+    member,
+    contender_list,
+    ids,
+    relaxed_rate_limits,
+    kept,
+    extra,
+    positions,
+    removed,
+    added,
+):
+    """Whatever a post holds, it saves the cities it keeps in the order of their
+    position fields, then the ticked ones; or it is refused and nothing changes."""
+    with transaction.atomic():
+        pending = ContenderFactory(contender_list=contender_list, status=Contender.Status.PENDING)
+        choices = [*ids[:13], pending.pk, 999_999]  # 13 cities, one pending, one unknown.
+        kept = kept if extra is None else [*kept, extra]
+        data = {
+            "contender": [choices[i] for i in kept],
+            "remove": [choices[i] for i in removed],
+            "add": [choices[i] for i in added],
+        }
+        for place, i in zip(positions, kept, strict=False):
+            data[f"position-{choices[i]}"] = place  # A city posted twice keeps one field.
+        save(member, contender_list, [ids[13]])
+
+        response = member_client.post(ballot_url(contender_list), data)
+
+        event(f"answered {response.status_code}")  # --hypothesis-show-statistics shows the mix.
+        if response.status_code == 302:
+            staying = [
+                (int(data[f"position-{choices[i]}"]), choices[i])
+                for i in kept
+                if choices[i] not in data["remove"]
+            ]
+            expected = [pk for _, pk in sorted(staying)] + data["add"]
+            assert stored(member, contender_list) == expected
+            assert len(set(expected)) == len(expected) <= 10
+            assert pending.pk not in expected
+            assert 999_999 not in expected
+        else:
+            assert response.status_code in (400, 409)
+            assert stored(member, contender_list) == [ids[13]]
+        transaction.set_rollback(True)
 
 
 # --- Refusals: a clear message, nothing written -----------------------------------------
