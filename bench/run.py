@@ -5,12 +5,14 @@
 Builds the benchmark world (bench/generate.py), starts gunicorn with the
 production settings plus the benchmark floors (bench/settings.py), and drives
 it with wrk: the two floors (a hello-world view, a 50-row template with no
-database), the pages anonymous visitors and signed-in members read, and votes
-and comments posted by signed-in members with sessions and CSRF tokens. For
+database), the pages anonymous visitors and signed-in members read, and votes,
+comments and ballot saves (a whole top ten each) posted by signed-in members
+with sessions and CSRF tokens. For
 each it prints requests per second, median and 99th-percentile latency, SQL
 statements per request and the largest worker's memory, with the ratio to the
 floor it is measured against. After the votes it counts the votes whose rows
-never reached the counters and checks every stored count against the rows.
+never reached the counters and checks every stored count against the rows;
+after the ballot saves, that every ballot holds the ten cities it was sent.
 Then it grows the big list tenfold and measures the pages again.
 
 --tiny builds a small world and loads each scenario for a second: what CI
@@ -135,6 +137,8 @@ class Server:
         self.process = subprocess.Popen(command, cwd=BASE_DIR, env=self.env)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
+            if self.process.poll() is not None:  # It could not bind: measure no other server.
+                raise SystemExit(f"gunicorn exited; is port {self.port} in use?")
             try:
                 urllib.request.urlopen(f"{self.url}/healthz", timeout=2).read()
                 self.warm()
@@ -263,13 +267,16 @@ def create_pools(size: int) -> dict[str, list]:
             ("barevoter", size),
             ("voter", size),
             ("commenter", size),
+            ("balloter", size),
         ]
     }
 
 
 def build_scenarios(pools: dict[str, list], requests_per_post: int):
-    """Every load the table shows: floors, pages, the bare vote, the vote, the comment."""
+    """Every load the table shows: floors, pages, the bare vote, the vote, the comment,
+    the ballot save."""
     from cities.models import Contender, ContenderList
+    from comments.models import BALLOT_SIZE
 
     big = ContenderList.objects.order_by("pk").first()
     contenders = list(Contender.objects.approved().ranked(big).values_list("pk", "city__slug"))
@@ -342,7 +349,35 @@ def build_scenarios(pools: dict[str, list], requests_per_post: int):
             min(requests_per_post, len(pools["commenter"]) * 4),
         ),
     )
-    return floors, pages, vote, comment
+
+    def ballot_body(k):
+        # A full top ten of the big list, a different one on each save of a member.
+        chosen = [contenders[(k + j) % len(contenders)][0] for j in range(BALLOT_SIZE)]
+        places = enumerate(chosen, start=1)
+        return "&".join(f"contender={pk}&position-{pk}={place}" for place, pk in places)
+
+    ballot = Scenario(
+        "ballot save POST (signed in)",
+        posts(
+            pools["balloter"],
+            lambda pk, slug: f"{list_path}ballot/",
+            ballot_body,
+            requests_per_post,
+        ),
+        "bare",
+        0.5,
+    )
+    return floors, pages, vote, comment, ballot
+
+
+def half_written_ballots() -> int:
+    """Ballots of the benchmark's members that do not hold the whole top ten they posted."""
+    from django.db.models import Count
+
+    from comments.models import BALLOT_SIZE, Ballot
+
+    ballots = Ballot.objects.filter(user__username__startswith="balloter")
+    return ballots.annotate(size=Count("entries")).exclude(size=BALLOT_SIZE).count()
 
 
 def measure(server, scenarios, options, workdir) -> None:
@@ -592,7 +627,7 @@ def main(argv=None) -> None:
     call_command("collectstatic", interactive=False, verbosity=0)
     pools = create_pools(200 if options.tiny else 2_000)
     requests_per_post = 3_000 * options.duration * options.rounds
-    floors, pages, vote, comment = build_scenarios(pools, requests_per_post)
+    floors, pages, vote, comment, ballot = build_scenarios(pools, requests_per_post)
     flush_bench_cache(env)
 
     with tempfile.TemporaryDirectory() as workdir:
@@ -606,6 +641,8 @@ def main(argv=None) -> None:
             vote.result["lost"] = lost_votes()
             vote.result["drift"] = drifted_values()
             measure(server, [comment], options, workdir)
+            measure(server, [ballot], options, workdir)
+            ballot.result["half_written"] = half_written_ballots()
 
         out = sys.stdout
         cache = "Redis" if env.get("REDIS_URL") else "per process"
@@ -617,7 +654,15 @@ def main(argv=None) -> None:
             f"median of {options.rounds} rounds, "
             f"{os.cpu_count()} CPUs, cache {cache}.\n\n"
         )
-        scenarios = [floors["hello"], floors["rows"], *pages, floors["bare"], vote, comment]
+        scenarios = [
+            floors["hello"],
+            floors["rows"],
+            *pages,
+            floors["bare"],
+            vote,
+            comment,
+            ballot,
+        ]
         table(scenarios, floors, out)
         for name, scenario in (("Bare votes", floors["bare"]), ("Votes", vote)):
             wrapped = " (the request list wrapped)" if scenario.result["wrapped"] else ""
@@ -626,7 +671,12 @@ def main(argv=None) -> None:
                 f"(Vote rows missing from the counters){wrapped}."
             )
         drift = vote.result["drift"]
-        out.write(f"\nrecompute_rankings --check after the votes: {drift} drifted values.\n")
+        out.write(f"\nrecompute_rankings --check after the votes: {drift} drifted values.")
+        saves = ballot.result
+        out.write(
+            f"\nBallot saves: {saves['ok']:,} answered, {saves['failed']} refused, "
+            f"{saves['half_written']} ballots not holding the ten cities posted.\n"
+        )
         count_runs = [time_count_job(env, BIG_LIST)]
 
         if options.grow_to > world.contenders:

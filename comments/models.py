@@ -147,6 +147,23 @@ class Ballot(models.Model):
         return f"{self.user}'s ballot for {self.contender_list_id}"
 
 
+class BallotEntryQuerySet(models.QuerySet):
+    def shown_on_profile_of(self, user):
+        """The member's counted ballots, list by list as the home page orders them, each
+        best first, without the cities that have left the list since."""
+        return (
+            self.filter(
+                ballot__user=user,
+                ballot__voided_at__isnull=True,
+                contender__status=Contender.Status.APPROVED,
+            )
+            .select_related("ballot__contender_list", "contender__city")
+            .order_by(
+                "ballot__contender_list__position", "ballot__contender_list__title", "position"
+            )
+        )
+
+
 class BallotEntry(models.Model):
     """One place on a ballot: the contender the member ranks at `position` (1 is best)."""
 
@@ -155,6 +172,8 @@ class BallotEntry(models.Model):
         Contender, on_delete=models.PROTECT, related_name="ballot_entries"
     )
     position = models.PositiveSmallIntegerField()
+
+    objects = BallotEntryQuerySet.as_manager()
 
     class Meta:
         ordering = ["ballot", "position"]

@@ -1,10 +1,12 @@
-"""The comments app's pages assembled: what a contender's page shows, in a fixed number
-of queries (the list and city pages are cities.pages)."""
+"""The comments app's pages assembled: what a contender's page and a member's ballot page
+show, each in a fixed number of queries (the list and city pages are cities.pages)."""
 
-from cities.models import Contender
-from comments.forms import CommentForm
-from comments.models import Comment, Vote
-from comments.standing import standing_of
+from dataclasses import dataclass
+
+from cities.models import Contender, ContenderList
+from comments.forms import BallotForm, BallotRow, CommentForm
+from comments.models import BALLOT_SIZE, Ballot, BallotEntry, Comment, Vote
+from comments.standing import Standing, standing_of
 from comments.threads import read_thread_form, thread_page
 
 
@@ -23,3 +25,62 @@ def contender_page(request, *, contender: Contender, form: CommentForm) -> dict:
         "form": form,
         "standing": standing_of(request.user) if request.user.is_authenticated else None,
     }
+
+
+BALLOT_CANDIDATES = 20  # Cities offered to add: the search's, or the list's leaders.
+
+
+@dataclass(frozen=True)
+class BallotPage:
+    """A member's ballot page: their cities in order, and cities they may add."""
+
+    contender_list: ContenderList
+    ballot: Ballot | None
+    rows: list[BallotRow]
+    candidates: list[Contender]
+    terms: str
+    standing: Standing
+
+    @property
+    def can_add(self) -> bool:
+        return len(self.rows) < BALLOT_SIZE
+
+
+def ballot_page(
+    *, user, contender_list: ContenderList, form: BallotForm, terms: str
+) -> BallotPage:
+    """What the ballot page shows, in a fixed number of queries whatever the list's size.
+
+    The member's stored ballot, its cities still in the list (a rejected one
+    drops out and the places behind it close up, as in counting), or, when a
+    refused post comes back, the cities as they were posted. Below it the
+    cities to add: those matching `terms`, or else the list's leaders, in
+    ranking order, without the ones already on the ballot.
+    """
+    entries = list(
+        BallotEntry.objects.filter(
+            ballot__user=user,
+            ballot__contender_list=contender_list,
+            contender__status=Contender.Status.APPROVED,
+        )
+        .select_related("ballot", "contender__city")
+        .order_by("position")
+    )
+    if form.is_bound and form.rows:
+        rows = form.rows
+    else:
+        rows = [
+            BallotRow(entry.contender, str(place)) for place, entry in enumerate(entries, start=1)
+        ]
+    candidates = Contender.objects.approved().ranked(contender_list).with_city()
+    if terms:
+        candidates = candidates.matching(terms)
+    candidates = candidates.exclude(pk__in=[row.contender.pk for row in rows])
+    return BallotPage(
+        contender_list=contender_list,
+        ballot=entries[0].ballot if entries else None,
+        rows=rows,
+        candidates=list(candidates[:BALLOT_CANDIDATES]),
+        terms=terms,
+        standing=standing_of(user),
+    )

@@ -7,6 +7,8 @@ app_name = "comments"
 urlpatterns = [
     path("contenders/<int:contender_id>/vote/", views.vote, name="vote"),
     path("lists/<slug:slug>/suggest/", views.suggest, name="suggest"),
+    path("lists/<slug:slug>/ballot/", views.ballot, name="ballot"),
+    path("lists/<slug:slug>/ballot/withdraw/", views.ballot_withdraw, name="ballot_withdraw"),
     path(
         "lists/<slug:list_slug>/<slug:city_slug>/",
         views.contender_comments,

@@ -13,13 +13,16 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from cities.forms import SearchForm
 from cities.models import Contender, ContenderList
-from comments.forms import CommentForm, ReportForm, SuggestForm, VoteForm
-from comments.models import Comment, ModerationLogEntry, Vote
-from comments.pages import contender_page
+from comments.ballots import save_ballot, withdraw_ballot
+from comments.forms import BallotForm, CommentForm, ReportForm, SuggestForm, VoteForm
+from comments.models import BallotEntry, Comment, ModerationLogEntry, Vote
+from comments.pages import ballot_page, contender_page
 from comments.services import (
     ActionRefused,
     cast_vote,
@@ -313,13 +316,87 @@ def vote(request, contender_id):
     return HttpResponseRedirect(f"{back_url}#contender-{contender_id}")
 
 
+# --- Ballots ------------------------------------------------------------------------------------
+
+
+def _log_in_to_rank(request, contender_list: ContenderList):
+    """The login page, with a word on why: a ballot is a member's own."""
+    messages.info(
+        request,
+        f"Log in to rank your own top ten of “{contender_list.title}”; "
+        "your ballot then counts in the list's rankings.",
+    )
+    return login_first(request, reverse("comments:ballot", args=[contender_list.slug]))
+
+
+@GET_OR_POST
+def ballot(request, slug):
+    """A member's own top ten of a list: shown, and saved whole on each post.
+
+    The search (?q=) offers cities to add; the post goes back to the same
+    address, so the member lands on the same search after saving.
+    """
+    contender_list = get_object_or_404(ContenderList, slug=slug)
+    if not request.user.is_authenticated:
+        return _log_in_to_rank(request, contender_list)
+    search = SearchForm(request.GET)
+    terms = search.cleaned_data.get("q", "") if search.is_valid() else ""
+
+    def page(form: BallotForm, status: int):
+        context = {
+            "contender_list": contender_list,
+            "page": ballot_page(
+                user=request.user, contender_list=contender_list, form=form, terms=terms
+            ),
+            "form": form,
+            "search": search,
+        }
+        status = 400 if status == 200 and search.errors else status
+        return render(request, "comments/ballot.html", context, status=status)
+
+    return submit(
+        request,
+        BallotForm(
+            request.POST if request.method == "POST" else None, contender_list=contender_list
+        ),
+        lambda data: save_ballot(
+            user=request.user,
+            contender_list_id=contender_list.pk,
+            contender_ids=data["contender_ids"],
+        ),
+        page=page,
+        done=lambda _: (
+            f"Your top ten of “{contender_list.title}” is saved.",
+            request.get_full_path(),
+        ),
+    )
+
+
+@require_POST
+def ballot_withdraw(request, slug):
+    """Take the member's ballot for a list back; their votes still count for them."""
+    contender_list = get_object_or_404(ContenderList, slug=slug)
+    back = reverse("comments:ballot", args=[contender_list.slug])
+    if not request.user.is_authenticated:
+        return _log_in_to_rank(request, contender_list)
+    try:
+        withdrawn = withdraw_ballot(user=request.user, contender_list_id=contender_list.pk)
+    except ActionRefused as refusal:
+        return refuse(request, refusal, back)
+    if withdrawn:
+        messages.success(request, f"Your ballot for “{contender_list.title}” is withdrawn.")
+    else:
+        messages.info(request, f"You had no ballot for “{contender_list.title}”.")
+    return redirect(back)
+
+
 # --- Members and the moderation log ------------------------------------------------------------
 
 
 @require_safe
 @cache_for_anonymous
 def user_profile(request, username):
-    """A member's public page: what they voted for and what they said, newest first."""
+    """A member's public page: their top tens, what they voted for and what they said."""
     profile_user = get_object_or_404(get_user_model(), username=username, is_active=True)
     votes = Vote.objects.shown_on_profile_of(profile_user)
     number = request.GET.get("page", 1)
@@ -327,6 +404,7 @@ def user_profile(request, username):
         "profile_user": profile_user,
         "votes": page_of(votes, VOTES_PER_PAGE, number, "No such page of votes."),
         "comments": Comment.objects.shown_on_profile_of(profile_user)[:COMMENTS_ON_PROFILE],
+        "ballot_entries": BallotEntry.objects.shown_on_profile_of(profile_user),
     }
     return render(request, "comments/user_profile.html", context)
 

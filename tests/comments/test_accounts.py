@@ -9,6 +9,7 @@ from django.core import mail
 from django.urls import reverse
 
 from cities.models import Contender
+from comments.ballots import save_ballot
 from comments.models import Vote
 from comments.services import cast_vote, post_comment
 from tests.factories import PASSWORD, UserFactory
@@ -207,18 +208,23 @@ def test_a_user_page_lists_what_the_user_voted_for(client, member, make_ranked_l
 def test_a_user_page_runs_the_same_queries_however_many_votes(
     client, member, make_ranked_list, django_assert_num_queries, relaxed_rate_limits
 ):
-    """The member, the count of their votes, a page of votes, their latest comments."""
-    first, *others = Contender.objects.filter(contender_list=make_ranked_list(30))
+    """The member, the count of their votes, a page of votes, their latest comments,
+    their ballots' entries."""
+    lists = [make_ranked_list(30), make_ranked_list(12)]
+    first, *others = Contender.objects.filter(contender_list=lists[0])
     url = reverse("comments:user_profile", args=[member.username])
     cast_vote(user=member, contender_id=first.pk, value=1)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         client.get(url)
 
     for contender in others:
         cast_vote(user=member, contender_id=contender.pk, value=1)
         post_comment(user=member, contender_id=contender.pk, body="Fast trains, faster chips.")
+    for contender_list in lists:
+        ids = list(contender_list.contenders.values_list("pk", flat=True)[:10])
+        save_ballot(user=member, contender_list_id=contender_list.pk, contender_ids=ids)
 
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         client.get(url)
 
 
