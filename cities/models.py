@@ -3,8 +3,20 @@ from functools import reduce
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, When
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    FilteredRelation,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber
 from django.urls import reverse
 
 from cities.search import (
@@ -187,19 +199,53 @@ class Fact(models.Model):
 class RankingMethod(models.TextChoices):
     NET_VOTES = "net", "Net votes (up minus down)"
     WILSON = "wilson", "Wilson lower bound (share of up votes, weighed by how many voted)"
+    SCHULZE = "schulze", "Schulze (head to head, strongest paths; counted by a job)"
+    BORDA = "borda", "Borda (a point for every contender a member prefers it to; counted by a job)"
+
+
+# What a page calls each method in a mark or a link: "Borda #3".
+METHOD_NAMES = {
+    RankingMethod.NET_VOTES: "Net votes",
+    RankingMethod.WILSON: "Wilson",
+    RankingMethod.SCHULZE: "Schulze",
+    RankingMethod.BORDA: "Borda",
+}
+
+# Net votes and Wilson move with every vote and are columns of Contender with
+# their own indexes. Schulze and Borda are counted by a queued job
+# (comments.tallies) into MethodStanding rows, which a page joins.
+LIVE_METHODS = (RankingMethod.NET_VOTES, RankingMethod.WILSON)
+COUNTED_METHODS = (RankingMethod.SCHULZE, RankingMethod.BORDA)
+
+# Where a contender the last count did not see (approved since) stands by a
+# counted method: after every counted one, then by net votes.
+UNCOUNTED_PLACE = 2**31 - 1
+
+
+def place_field(method: str) -> str:
+    """The annotation (ContenderQuerySet.with_places) holding the stored rank by `method`."""
+    return f"{method}_place"
 
 
 # Ranking keys: (field, descending), most significant first. The last field
 # is unique, so no two contenders ever tie. The ranking indexes on Contender
-# (contender_score_idx, contender_wilson_idx) follow these keys.
+# (contender_score_idx, contender_wilson_idx) follow the live methods' keys;
+# a counted method's first key is its place annotation.
 RANKING_KEYS = {
     RankingMethod.NET_VOTES: (("score", True), ("id", False)),
     RankingMethod.WILSON: (("wilson_lower", True), ("score", True), ("id", False)),
+    **{
+        method: ((place_field(method), False), ("score", True), ("id", False))
+        for method in COUNTED_METHODS
+    },
 }
 
 
 def ranking_order(method: str) -> list:
-    """The ORDER BY that ranks a list using `method`, best first."""
+    """The ORDER BY that ranks a list using `method`, best first.
+
+    A counted method's keys need ContenderQuerySet.with_places on the queryset.
+    """
     return [
         F(field).desc() if descending else F(field).asc()
         for field, descending in RANKING_KEYS[method]
@@ -239,7 +285,7 @@ class ContenderListQuerySet(models.QuerySet):
                     then=Subquery(
                         Contender.objects.approved()
                         .filter(contender_list=OuterRef("pk"))
-                        .order_by(*ranking_order(method))
+                        .ordered_by(method)
                         .values("pk")[place : place + 1]
                     ),
                 )
@@ -259,6 +305,32 @@ class ContenderListQuerySet(models.QuerySet):
                     item.top.append(contender)
         return lists
 
+    def with_latest_count(self):
+        """Annotate what the list's last Schulze/Borda count found, for its pages.
+
+        `counted_at` (None if never counted), `count_ballots`, `count_voters`,
+        `count_contenders`, `condorcet_counted` and `condorcet_winner_id`:
+        subqueries on the list's row, so no query of their own. Both counted
+        methods are stored by one job from the same rows, so the Schulze
+        count's row speaks for both. The counts are ListCount rows, which the
+        job writes (comments.tallies); pages read them through the reverse
+        relation `counts`, so cities imports nothing of comments for it.
+        """
+        counts = self.model._meta.get_field("counts").related_model.objects
+        latest = counts.filter(contender_list=OuterRef("pk"), method=RankingMethod.SCHULZE)
+        fields = {
+            "counted_at": "counted_at",
+            "count_ballots": "ballots",
+            "count_voters": "voters",
+            "count_contenders": "contenders",
+            "condorcet_counted": "condorcet_counted",
+            "condorcet_winner_id": "condorcet_winner_id",
+            "count_digest": "inputs_digest",
+        }
+        return self.annotate(
+            **{name: Subquery(latest.values(field)[:1]) for name, field in fields.items()}
+        )
+
 
 class ContenderList(models.Model):
     """A question the community answers by ranking cities: "Most High Tech Cities"."""
@@ -272,7 +344,11 @@ class ContenderList(models.Model):
         max_length=10,
         choices=RankingMethod.choices,
         default=RankingMethod.NET_VOTES,
-        help_text="How votes order the contenders; see the README.",
+        help_text=(
+            "The official method: how the list page orders the contenders. Net votes and "
+            "Wilson follow every vote; Schulze and Borda follow the queued count of votes "
+            "and ballots. See the README, How lists are ranked."
+        ),
     )
     ranks_snapshot_on = models.DateField(
         null=True, blank=True, help_text="Day of the last daily snapshot of ranks."
@@ -315,20 +391,69 @@ class ContenderQuerySet(models.QuerySet):
         """Join the city and the list, which a contender's own page shows."""
         return self.select_related("city", "contender_list")
 
-    def ranked(self, contender_list: "ContenderList"):
-        """The list's contenders, best first, read through the ranking index of its method."""
-        return self.filter(contender_list=contender_list).order_by(
-            *ranking_order(contender_list.ranking)
+    def with_places(self):
+        """Annotate each counted method's place: its stored rank, UNCOUNTED_PLACE if none.
+
+        One LEFT JOIN on MethodStanding per counted method (at most one row
+        each: a contender has one standing per method), through Contender's
+        reverse relation `method_standings`, so cities imports nothing of
+        comments. A contender approved since the last count has no standing
+        yet and stands after the counted ones, by net votes.
+        """
+        if place_field(COUNTED_METHODS[0]) in self.query.annotations:
+            return self
+        joined = {
+            f"{method}_standing": FilteredRelation(
+                "method_standings", condition=Q(method_standings__method=method)
+            )
+            for method in COUNTED_METHODS
+        }
+        places = {
+            place_field(method): Coalesce(F(f"{method}_standing__rank"), Value(UNCOUNTED_PLACE))
+            for method in COUNTED_METHODS
+        }
+        return self.annotate(**joined).annotate(**places)
+
+    def ordered_by(self, method: str):
+        """Best first by `method`: a live method through its index, a counted one by place."""
+        rows = self.with_places() if method in COUNTED_METHODS else self
+        return rows.order_by(*ranking_order(method))
+
+    def ranked(self, contender_list: "ContenderList", method: str | None = None):
+        """The list's contenders, best first by `method` (the list's own by default)."""
+        return self.filter(contender_list=contender_list).ordered_by(
+            method or contender_list.ranking
         )
 
-    def with_rank(self):
+    def with_rank_by_every_method(self):
+        """Annotate `rank_<method>` for every method: the row's place in the whole queryset.
+
+        Window functions over every row the queryset selects, so a page of
+        the list gets each row's rank by all four methods in its one query
+        (for the shown method's rank and the marks where the others differ).
+        Only for a queryset that selects the whole list: under a search, the
+        rows the words leave out would not count (with_rank counts those).
+        """
+        return self.with_places().annotate(
+            **{
+                f"rank_{method}": Window(RowNumber(), order_by=ranking_order(method))
+                for method in RANKING_KEYS
+            }
+        )
+
+    def with_rank(self, method: str | None = None):
         """Annotate `rank`: one more than the approved contenders ahead in the same list.
 
-        A count over the ranking index of each row's list; for the handful of
-        rows a search result, a city page or a contender page shows. A page
-        that reads a list in order numbers its rows instead.
+        By `method` if given, else by each row's list's own method. A count
+        over the ranking index of each row's list (the stored places for a
+        counted method); for the handful of rows a search result, a city page
+        or a contender page shows. A page that reads a list in order numbers
+        its rows instead.
         """
-        return self.annotate(
+        rows = self.with_places()
+        if method is not None:
+            return rows.annotate(rank=_ahead_of_outer(method) + 1)
+        return rows.annotate(
             rank=Case(
                 *(
                     When(contender_list__ranking=method, then=_ahead_of_outer(method) + 1)
@@ -360,9 +485,11 @@ class ContenderQuerySet(models.QuerySet):
 def _ahead_of_outer(method: str) -> Coalesce:
     """How many approved contenders of the outer row's list rank before it."""
     key_fields = {field: OuterRef(field) for field, _ in RANKING_KEYS[method]}
+    candidates = Contender.objects.approved()
+    if method in COUNTED_METHODS:
+        candidates = candidates.with_places()
     ahead = (
-        Contender.objects.approved()
-        .filter(contender_list=OuterRef("contender_list"))
+        candidates.filter(contender_list=OuterRef("contender_list"))
         .filter(ranks_before(method, key_fields))
         .order_by()
         .values("contender_list")

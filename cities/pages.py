@@ -19,7 +19,7 @@ from django.core.cache import caches
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from cities.models import City, Contender, ContenderList
+from cities.models import COUNTED_METHODS, METHOD_NAMES, City, Contender, ContenderList
 from cities.rows import render_rows
 from comments.models import Comment
 from comments.threads import read_thread_form, thread_page
@@ -44,6 +44,18 @@ class ContenderPage:
 
 
 @dataclass(frozen=True)
+class OtherRank:
+    """A contender's rank by a method other than the shown one, where the two differ."""
+
+    method: str
+    rank: int
+
+    @property
+    def name(self) -> str:
+        return METHOD_NAMES[self.method]
+
+
+@dataclass(frozen=True)
 class SharedListPage:
     """One page of a list as every member sees it before their own votes."""
 
@@ -59,6 +71,30 @@ class ListPage:
     contender_list: ContenderList
     page: ContenderPage
     rows: tuple[str, ...]
+    method: str
+
+    @property
+    def is_official(self) -> bool:
+        """Whether the page shows the list's own method."""
+        return self.method == self.contender_list.ranking
+
+    @property
+    def method_name(self) -> str:
+        return METHOD_NAMES[self.method]
+
+    @property
+    def official_name(self) -> str:
+        return METHOD_NAMES[self.contender_list.ranking]
+
+    @property
+    def is_counted(self) -> bool:
+        """Whether the shown method comes from the queued count (Schulze, Borda)."""
+        return self.method in COUNTED_METHODS
+
+    @property
+    def methods(self) -> list[tuple[str, str]]:
+        """Every method, (value, name), for the links that switch between them."""
+        return list(METHOD_NAMES.items())
 
     # What the template reads, by the names it has always used.
     top_ten = property(lambda self: self.page.top_ten)
@@ -69,33 +105,61 @@ class ListPage:
     contender_rows = property(lambda self: self.rows[len(self.page.top_ten) :])
 
 
-def contender_page(contender_list: ContenderList, terms: str, number: int) -> ContenderPage:
-    """The contenders one page of a list shows, with the Top Ten's most liked comments.
+def other_ranks(contender: Contender, contender_list: ContenderList, method: str) -> tuple:
+    """Where the contender's rank by another method differs from its rank by `method`.
 
-    Rows are read in ranking order from the list's ranking index, and a row's
-    rank is its position there; a search result's rank is counted, since the
-    rows before it are not on the page. The objects are fresh from the
-    database: `rank`, `top_comment` and the list are laid on them here,
-    before anything shares them.
+    Needs the `rank_<method>` annotations (with_rank_by_every_method). A
+    counted method's ranks are left out until the list's first count, when
+    they would only repeat net votes.
     """
+    counted = contender_list.counted_at is not None
+    return tuple(
+        OtherRank(other, getattr(contender, f"rank_{other}"))
+        for other in METHOD_NAMES
+        if other != method
+        and (counted or other not in COUNTED_METHODS)
+        and getattr(contender, f"rank_{other}") != contender.rank
+    )
+
+
+def contender_page(
+    contender_list: ContenderList, terms: str, number: int, method: str | None = None
+) -> ContenderPage:
+    """The contenders one page of a list shows by `method`, with the Top Ten's most liked comments.
+
+    Rows are read in ranking order by the method (the list's own by default),
+    and a row's rank is its position there; each row also knows its rank by
+    every other method, from window functions in the same query. A search
+    result's rank is counted, since the rows before it are not on the page.
+    The arrows since yesterday compare ranks by the list's own method, so
+    they are shown under that method only. The objects are fresh from the
+    database: `rank`, `other_ranks`, `top_comment` and the list are laid on
+    them here, before anything shares them.
+    """
+    method = method or contender_list.ranking
     per_page = settings.CONTENDERS_PER_PAGE
     # The profile is long and no row shows it.
     contenders = (
         Contender.objects.approved()
-        .ranked(contender_list)
+        .ranked(contender_list, method)
         .with_city()
         .defer("city__profile")
-        .with_previous_rank()
     )
+    if method == contender_list.ranking:
+        contenders = contenders.with_previous_rank()
     if terms:
         start = (number - 1) * per_page
-        rows = list(contenders.matching(terms).with_rank()[start : start + per_page + 1])
+        rows = list(contenders.matching(terms).with_rank(method)[start : start + per_page + 1])
+        for contender in rows:
+            contender.other_ranks = ()
         top_ten = []
     else:
         start = 0 if number == 1 else TOP_TEN + (number - 1) * per_page
-        rows = list(contenders[start : TOP_TEN + number * per_page + 1])
-        for rank, contender in enumerate(rows, start=start + 1):
-            contender.rank = rank
+        ranked = contenders.with_rank_by_every_method()
+        rows = list(ranked[start : TOP_TEN + number * per_page + 1])
+        for contender in rows:
+            contender.rank = getattr(contender, f"rank_{method}")
+            contender.other_ranks = other_ranks(contender, contender_list, method)
         top_ten, rows = (rows[:TOP_TEN], rows[TOP_TEN:]) if number == 1 else ([], rows)
     if number > 1 and not rows:
         raise Http404("This list has no contenders that far down.")
@@ -109,17 +173,23 @@ def contender_page(contender_list: ContenderList, terms: str, number: int) -> Co
     for contender in page.shown:
         contender.contender_list = contender_list
         contender.top_comment = top_comments.get(contender.pk)
+        contender.is_condorcet_winner = contender.pk == contender_list.condorcet_winner_id
+        if not hasattr(contender, "previous_rank"):
+            contender.previous_rank = None
     return page
 
 
-def _shared_list_page(request, slug: str, terms: str, number: int) -> SharedListPage:
+def _shared_list_page(
+    request, slug: str, terms: str, number: int, method: str | None
+) -> SharedListPage:
     """One page of a list with its rows as members see them: the same for all."""
     seconds = settings.ANONYMOUS_PAGE_SECONDS
-    key = "listpage:" + hashlib.blake2b(repr((slug, terms, number)).encode()).hexdigest()
+    basis = (slug, terms, number, method)
+    key = "listpage:" + hashlib.blake2b(repr(basis).encode()).hexdigest()
     shared = caches["pages"].get(key) if seconds and not wants_fresh(request) else None
     if shared is None:
-        contender_list = get_object_or_404(ContenderList, slug=slug)
-        page = contender_page(contender_list, terms, number)
+        contender_list = get_object_or_404(ContenderList.objects.with_latest_count(), slug=slug)
+        page = contender_page(contender_list, terms, number, method)
         member_rows = render_rows(request, page.shown, contender_list, as_member=True)
         shared = SharedListPage(contender_list, page, tuple(member_rows))
         if seconds:
@@ -127,17 +197,21 @@ def _shared_list_page(request, slug: str, terms: str, number: int) -> SharedList
     return shared
 
 
-def list_page(request, *, slug: str, terms: str, number: int) -> ListPage:
-    """A page of a list for this visitor: a member's rows show their own votes.
+def list_page(
+    request, *, slug: str, terms: str, number: int, method: str | None = None
+) -> ListPage:
+    """A page of a list by `method` (its official one by default) for this visitor.
 
-    Anonymous visitors' rows link to the login page and back, so they are
-    rendered (from the row cache) for the page's address.
+    A member's rows show their own votes. Anonymous visitors' rows link to
+    the login page and back, so they are rendered (from the row cache) for
+    the page's address.
     """
-    shared = _shared_list_page(request, slug, terms, number)
+    shared = _shared_list_page(request, slug, terms, number, method)
     contender_list, shown = shared.contender_list, shared.page.shown
+    method = method or contender_list.ranking
     if not request.user.is_authenticated:
         rows = render_rows(request, shown, contender_list, as_member=False)
-        return ListPage(contender_list, shared.page, tuple(rows))
+        return ListPage(contender_list, shared.page, tuple(rows), method)
     your_votes = member_votes_in(request.user, contender_list.pk)
     rows = list(shared.member_rows)
     voted = [(i, c) for i, c in enumerate(shown) if c.pk in your_votes]
@@ -146,7 +220,7 @@ def list_page(request, *, slug: str, terms: str, number: int) -> ListPage:
     )
     for (i, _), row in zip(voted, rendered, strict=True):
         rows[i] = row
-    return ListPage(contender_list, shared.page, tuple(rows))
+    return ListPage(contender_list, shared.page, tuple(rows), method)
 
 
 def city_page(request, *, slug: str) -> dict:

@@ -5,7 +5,8 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from cities.forms import SearchForm
+from cities.forms import ListPageForm, SearchForm
+from cities.methods import method_page
 from cities.models import City, ContenderList
 from cities.pages import city_page, list_page
 from techvote.htmx import refusal_partial
@@ -15,12 +16,12 @@ HOME_TEASER_SIZE = 3
 SEARCH_RESULTS_LIMIT = 50
 
 
-def _read_search_form(request) -> tuple[SearchForm, str]:
+def _read_search_form(request, form_class=SearchForm) -> tuple[SearchForm, str]:
     """Validate ?q= and ?page=: the form, and the words to look for ("" if none or invalid).
 
     A malformed page number is a missing page.
     """
-    form = SearchForm(request.GET)
+    form = form_class(request.GET)
     terms = form.cleaned_data.get("q", "") if form.is_valid() else ""
     if "page" in form.errors:
         raise Http404("No such page.")
@@ -40,21 +41,38 @@ def home(request):
 def list_detail(request, slug):
     """A list: its Top Ten, then the contenders, 25 a page, or the ones matching a search.
 
+    Ranked by the list's official method, or by another one with ?method=.
     "Load more" with htmx gets the next rows alone (cities/_more_contenders.html).
     """
-    form, terms = _read_search_form(request)
+    form, terms = _read_search_form(request, ListPageForm)
     number = form.cleaned_data.get("page") or 1
+    method = form.cleaned_data.get("method") or None
     try:
-        page = list_page(request, slug=slug, terms=terms, number=number)
+        page = list_page(request, slug=slug, terms=terms, number=number, method=method)
     except Http404 as missing:
         if not request.htmx:
             raise
         return refusal_partial(request, str(missing), status=404)
-    context = {"contender_list": page.contender_list, "form": form, "terms": terms, "page": page}
+    context = {
+        "contender_list": page.contender_list,
+        "form": form,
+        "terms": terms,
+        "page": page,
+        "method_param": method,
+        # Every ?method= and ?page= of a list is the same list.
+        "canonical_url": request.build_absolute_uri(page.contender_list.get_absolute_url()),
+    }
     template = "cities/_more_contenders.html" if request.htmx else "cities/list_detail.html"
     response = render(request, template, context, status=400 if form.errors else 200)
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+@require_safe
+@cache_for_anonymous
+def list_method(request, slug):
+    """How the list is ranked: every method explained, its last count, the top ten head to head."""
+    return render(request, "cities/list_method.html", {"page": method_page(slug=slug)})
 
 
 @require_safe

@@ -21,8 +21,10 @@ from dataclasses import dataclass
 import numpy as np
 from django.db import connection, transaction
 from django.utils import timezone
+from scipy import sparse
 
 from cities.models import Contender, ContenderList, ContenderStatus
+from comments.counting.pairwise import pairwise_matrix
 from comments.counting.preferences import tier_matrix
 from comments.counting.ranks import ranks_from_scores
 from comments.counting.schulze import count_schulze
@@ -94,12 +96,11 @@ class Tally:
     condorcet_winner_id: int | None
 
 
-def tally(inputs: ListInputs) -> Tally:
-    """Count the inputs by Schulze and Borda (comments.counting), mapped back to ids."""
+def preference_tiers(inputs: ListInputs) -> sparse.csr_array:
+    """Every counted member's preference as a sparse tier matrix (members x contenders)."""
     ids = inputs.contender_ids
     members = np.unique(np.concatenate([inputs.ballot_rows[:, 0], inputs.vote_rows[:, 0]]))
-    ballot_members = np.unique(inputs.ballot_rows[:, 0])
-    tiers = tier_matrix(
+    return tier_matrix(
         n_members=len(members),
         n_contenders=len(ids),
         ballot_members=np.searchsorted(members, inputs.ballot_rows[:, 0]),
@@ -109,7 +110,13 @@ def tally(inputs: ListInputs) -> Tally:
         vote_contenders=np.searchsorted(ids, inputs.vote_rows[:, 1]),
         vote_values=inputs.vote_rows[:, 2],
     )
-    count = count_schulze(tiers)
+
+
+def tally(inputs: ListInputs) -> Tally:
+    """Count the inputs by Schulze and Borda (comments.counting), mapped back to ids."""
+    ids = inputs.contender_ids
+    ballot_members = np.unique(inputs.ballot_rows[:, 0])
+    count = count_schulze(preference_tiers(inputs))
     borda_ranks = ranks_from_scores(count.borda)
     borda_scores = {int(pk): float(points) for pk, points in zip(ids, count.borda, strict=True)}
     winner = count.condorcet_winner
@@ -125,6 +132,33 @@ def tally(inputs: ListInputs) -> Tally:
         condorcet_counted=len(count.counted),
         condorcet_winner_id=None if winner is None else int(ids[winner]),
     )
+
+
+def head_to_head_among(
+    *, contender_list: ContenderList, contender_ids: list[int]
+) -> dict[tuple[int, int], int]:
+    """How many members prefer each of `contender_ids` to each other, from the rows now.
+
+    d[i, j] of the head-to-head table Schulze counts (comments.counting.pairwise),
+    for a few contenders (a method page's top ten), by contender id pair.
+    Three queries whatever the size of the list; the work is the sparse
+    products over every member at once, so a page caches what it gets.
+    Contenders no longer approved are left out.
+    """
+    inputs = read_inputs(contender_list)
+    approved = set(inputs.contender_ids.tolist())
+    present = [pk for pk in contender_ids if pk in approved]
+    if not present:
+        return {}
+    table = pairwise_matrix(
+        preference_tiers(inputs), contenders=np.searchsorted(inputs.contender_ids, present)
+    )
+    return {
+        (row_id, column_id): int(table[i, j])
+        for i, row_id in enumerate(present)
+        for j, column_id in enumerate(present)
+        if i != j
+    }
 
 
 @transaction.atomic

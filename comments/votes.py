@@ -30,9 +30,18 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from cities.models import RANKING_KEYS, City, Contender, ContenderList, ContenderStatus
+from cities.models import (
+    COUNTED_METHODS,
+    RANKING_KEYS,
+    UNCOUNTED_PLACE,
+    City,
+    Contender,
+    ContenderList,
+    ContenderStatus,
+    place_field,
+)
 from comments.exceptions import NO_SUCH_CONTENDER, ActionRefused
-from comments.models import RankSnapshot, Vote
+from comments.models import MethodStanding, RankSnapshot, Vote
 from comments.ratelimits import check_rate_limit
 from comments.standing import STANDING_COLUMNS, Standing, ensure_signed_in
 from comments.tasks import queue_count
@@ -314,17 +323,26 @@ def ensure_daily_snapshot(contender_list: ContenderList) -> None:
     if not claimed:
         return
     quote = connection.ops.quote_name
+    method = contender_list.ranking
+    # A counted method's place is its stored standing (cities.models.with_places).
+    columns_of = {field: f"c.{quote(field)}" for field in ("id", "score", "wilson_lower")} | {
+        place_field(counted): f"COALESCE(s.{quote('rank')}, {UNCOUNTED_PLACE})"
+        for counted in COUNTED_METHODS
+    }
     order = ", ".join(
-        f"{quote(field)} {'DESC' if descending else 'ASC'}"
-        for field, descending in RANKING_KEYS[contender_list.ranking]
+        f"{columns_of[field]} {'DESC' if descending else 'ASC'}"
+        for field, descending in RANKING_KEYS[method]
     )
     columns = ", ".join(quote(c) for c in ("contender_id", "taken_on", "rank", "score"))
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {quote(RankSnapshot._meta.db_table)} ({columns}) "
-            f"SELECT {quote('id')}, %s, ROW_NUMBER() OVER (ORDER BY {order}), {quote('score')} "
-            f"FROM {quote(Contender._meta.db_table)} "
-            f"WHERE {quote('contender_list_id')} = %s AND {quote('status')} = %s "
+            f"SELECT c.{quote('id')}, %s, ROW_NUMBER() OVER (ORDER BY {order}), "
+            f"c.{quote('score')} "
+            f"FROM {quote(Contender._meta.db_table)} c "
+            f"LEFT JOIN {quote(MethodStanding._meta.db_table)} s "
+            f"ON s.{quote('contender_id')} = c.{quote('id')} AND s.{quote('method')} = %s "
+            f"WHERE c.{quote('contender_list_id')} = %s AND c.{quote('status')} = %s "
             f"ON CONFLICT ({quote('contender_id')}, {quote('taken_on')}) DO NOTHING",
-            [today, contender_list.pk, ContenderStatus.APPROVED],
+            [today, method, contender_list.pk, ContenderStatus.APPROVED],
         )

@@ -6,6 +6,8 @@ import threading
 from django.db import connection
 
 from cities.models import Contender, ContenderList
+from comments.ballots import save_ballot
+from tests.factories import UserFactory
 
 
 def ranking(contender_list: ContenderList) -> list[int]:
@@ -113,3 +115,27 @@ def pressed(html: str, key: str) -> bool:
     found = re.search(rf'aria-pressed="(true|false)" data-inplace-key="{key}"', html)
     assert found, f"no {key} button in {html!r}"
     return found.group(1) == "true"
+
+
+# Wikipedia's Schulze example: 45 voters, five candidates, by ballot order.
+WIKIPEDIA_BALLOTS = {
+    "ACBED": 5,
+    "ADECB": 5,
+    "BEDAC": 8,
+    "CABED": 3,
+    "CAEBD": 7,
+    "CBADE": 2,
+    "DCEBA": 7,
+    "EBADC": 8,
+}
+
+
+def cast_ballots(contender_list, ids, ballots: dict) -> None:
+    """Save `ballots` (an order of names: how many members cast it) with `ids` by name."""
+    for order, voters in ballots.items():
+        for user in UserFactory.create_batch(voters):
+            save_ballot(
+                user=user,
+                contender_list_id=contender_list.pk,
+                contender_ids=[ids[name] for name in order],
+            )

@@ -183,12 +183,12 @@ def test_demo_voters_cannot_log_in():
 
 
 def leader(slug: str, method: str | None = None) -> str:
-    """The city first in a demo list by net votes (None) or by a ranked method."""
+    """The city first in a demo list by net votes (None) or by a ranked method's standings."""
     contender_list = ContenderList.objects.get(slug=slug)
     if method is None:
         return (
             Contender.objects.approved()
-            .ranked(contender_list)
+            .ranked(contender_list, RankingMethod.NET_VOTES)
             .values_list("city__slug", flat=True)[0]
         )
     standings = MethodStanding.objects.filter(contender_list=contender_list, method=method)
@@ -215,3 +215,17 @@ def test_the_methods_agree_on_the_demo_lists_but_the_startup_list():
     assert leader("best-city-for-tech-startups") == "san-jose"
     assert leader("best-city-for-tech-startups", CountedMethod.SCHULZE) == "tel-aviv"
     assert leader("best-city-for-tech-startups", CountedMethod.BORDA) == "tel-aviv"
+
+
+def test_the_startup_list_is_ranked_by_schulze_on_its_page(client):
+    """The demo's one Schulze list: its page leads with the ballots' favourite."""
+    load_demo_data()
+
+    startups = ContenderList.objects.get(slug="best-city-for-tech-startups")
+    assert startups.ranking == RankingMethod.SCHULZE
+    page = client.get(startups.get_absolute_url()).context["page"]
+    assert page.top_ten[0].city.slug == "tel-aviv"
+    assert page.top_ten[0].rank == 1
+    assert page.top_ten[0].is_condorcet_winner
+    san_jose = next(c for c in page.top_ten if c.city.slug == "san-jose")
+    assert (RankingMethod.NET_VOTES, 1) in {(o.method, o.rank) for o in san_jose.other_ranks}

@@ -16,22 +16,11 @@ from comments.services import cast_vote
 from comments.tallies import count_list, find_count_drift
 from comments.tasks import PENDING_KEY
 from tests.factories import CityFactory, ContenderFactory, ContenderListFactory, UserFactory
+from tests.helpers import WIKIPEDIA_BALLOTS, cast_ballots
 
 pytestmark = pytest.mark.django_db
 
 SCHULZE, BORDA = CountedMethod.SCHULZE, CountedMethod.BORDA
-
-# Wikipedia's Schulze example: 45 voters, five candidates.
-WIKIPEDIA_BALLOTS = {
-    "ACBED": 5,
-    "ADECB": 5,
-    "BEDAC": 8,
-    "CABED": 3,
-    "CAEBD": 7,
-    "CBADE": 2,
-    "DCEBA": 7,
-    "EBADC": 8,
-}
 
 
 @pytest.fixture
@@ -42,16 +31,6 @@ def letters(db):
         letter: ContenderFactory(contender_list=contender_list, city=CityFactory(name=letter)).pk
         for letter in "ABCDE"
     }
-
-
-def cast_ballots(contender_list, ids, ballots: dict[str, int]) -> None:
-    for order, voters in ballots.items():
-        for user in UserFactory.create_batch(voters):
-            save_ballot(
-                user=user,
-                contender_list_id=contender_list.pk,
-                contender_ids=[ids[letter] for letter in order],
-            )
 
 
 def standings(contender_list, ids, method) -> dict[str, tuple[int, float]]:
