@@ -11,7 +11,8 @@ transitions and the concurrency strategy):
 3. one UPDATE moves the counts (and the Wilson bound, in SQL).
 
 Before the first vote of each day on a list, `ensure_daily_snapshot` keeps
-every rank as the day began (RankSnapshot), for the movement arrows.
+every rank as the day began (RankSnapshot), with the ranked methods' places: the
+movement arrows, the history charts and any past day's list (comments.history).
 
 The vote is the busiest write of the site, and building its statements with
 the ORM took longer than the database took to run them (README, Performance),
@@ -28,7 +29,7 @@ from django.utils import timezone
 
 from cities.models import RANKING_KEYS, City, Contender, ContenderList, ContenderStatus
 from comments.exceptions import NO_SUCH_CONTENDER, ActionRefused
-from comments.models import RankSnapshot, Vote
+from comments.models import CountedMethod, MethodStanding, RankSnapshot, Vote
 from comments.ratelimits import check_rate_limit
 from comments.standing import STANDING_COLUMNS, Standing, ensure_signed_in
 from comments.tasks import queue_count
@@ -289,16 +290,25 @@ def ensure_daily_snapshot(contender_list: ContenderList) -> None:
         return
     quote = connection.ops.quote_name
     order = ", ".join(
-        f"{quote(field)} {'DESC' if descending else 'ASC'}"
+        f"c.{quote(field)} {'DESC' if descending else 'ASC'}"
         for field, descending in RANKING_KEYS[contender_list.ranking]
     )
-    columns = ", ".join(quote(c) for c in ("contender_id", "taken_on", "rank", "score"))
+    columns = ("contender_id", "taken_on", "rank", "score", "schulze_rank", "borda_rank")
+    standing = quote(MethodStanding._meta.db_table)
+    # The ranked methods' places come from their latest count, where there is one.
+    joins = " ".join(
+        f"LEFT JOIN {standing} {alias} ON {alias}.{quote('contender_id')} = c.{quote('id')} "
+        f"AND {alias}.{quote('method')} = '{method}'"
+        for alias, method in (("s", CountedMethod.SCHULZE), ("b", CountedMethod.BORDA))
+    )
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {quote(RankSnapshot._meta.db_table)} ({columns}) "
-            f"SELECT {quote('id')}, %s, ROW_NUMBER() OVER (ORDER BY {order}), {quote('score')} "
-            f"FROM {quote(Contender._meta.db_table)} "
-            f"WHERE {quote('contender_list_id')} = %s AND {quote('status')} = %s "
+            f"INSERT INTO {quote(RankSnapshot._meta.db_table)} "
+            f"({', '.join(quote(c) for c in columns)}) "
+            f"SELECT c.{quote('id')}, %s, ROW_NUMBER() OVER (ORDER BY {order}), "
+            f"c.{quote('score')}, s.{quote('rank')}, b.{quote('rank')} "
+            f"FROM {quote(Contender._meta.db_table)} c {joins} "
+            f"WHERE c.{quote('contender_list_id')} = %s AND c.{quote('status')} = %s "
             f"ON CONFLICT ({quote('contender_id')}, {quote('taken_on')}) DO NOTHING",
             [today, contender_list.pk, ContenderStatus.APPROVED],
         )
