@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.contrib.admin.models import CHANGE, LogEntry
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import Min
+from django.db.models import Min, Value
 from django.utils import timezone
 
 from cities.models import Contender, ContenderList
@@ -90,35 +89,37 @@ def recent_ranks(contenders, *, days: int = SPARKLINE_DAYS) -> dict[int, tuple[i
     return ranks
 
 
+EVENT_LABELS = {
+    "joined": "Joined the list",
+    "method": "The list changed its ranking method",
+    "void": "A moderator voided votes cast on it",
+}
+
+
 def contender_events(*, contender: Contender, since: date) -> list[HistoryEvent]:
     """What its chart marks from `since`: the day it joined, the list's method changes
-    (as admin recorded them), moderators voiding votes cast on it. Two queries."""
-    events = []
-    joined = timezone.localdate(contender.created_at)
-    if joined >= since:
-        events.append(HistoryEvent(joined, "joined", "Joined the list"))
+    (as admin recorded them), moderators voiding votes cast on it. One query."""
     changes = LogEntry.objects.filter(
-        content_type=ContentType.objects.get_for_model(ContenderList),
+        content_type__app_label=ContenderList._meta.app_label,
+        content_type__model=ContenderList._meta.model_name,
         object_id=str(contender.contender_list_id),
         action_flag=CHANGE,
         change_message__contains='"Ranking"',
         action_time__date__gte=since,
-    ).values_list("action_time", flat=True)
-    events += [
-        HistoryEvent(timezone.localdate(at), "method", "The list changed its ranking method")
-        for at in changes
-    ]
+    ).values_list("action_time", Value("method"))
     voids = ModerationLogEntry.objects.filter(
         action=ModerationAction.VOID_VOTES,
         member__in=Vote.objects.filter(contender=contender, voided_at__isnull=False).values(
             "user"
         ),
         created_at__date__gte=since,
-    ).values_list("created_at", flat=True)
-    events += [
-        HistoryEvent(timezone.localdate(at), "void", "A moderator voided votes cast on it")
-        for at in voids
-    ]
+    ).values_list("created_at", Value("void"))
+    happened = [(contender.created_at, "joined"), *changes.order_by().union(voids.order_by())]
+    events = {
+        HistoryEvent(timezone.localdate(at), kind, EVENT_LABELS[kind])
+        for at, kind in happened
+        if timezone.localdate(at) >= since
+    }
     return sorted(events, key=lambda event: (event.day, event.kind))
 
 
