@@ -21,6 +21,8 @@ from django.shortcuts import get_object_or_404
 
 from cities.models import City, Contender, ContenderList
 from cities.rows import render_rows
+from comments.charts import sparkline
+from comments.history import recent_ranks
 from comments.models import Comment, Vote
 from comments.threads import read_thread_form, thread_page
 from techvote.middleware import wants_fresh
@@ -105,9 +107,12 @@ def contender_page(contender_list: ContenderList, terms: str, number: int) -> Co
         has_next=len(rows) > per_page,
     )
     top_comments = Comment.objects.top_of(page.top_ten)
+    recent = recent_ranks(page.shown)  # The rows' sparklines: one query for the page.
     for contender in page.shown:
         contender.contender_list = contender_list
         contender.top_comment = top_comments.get(contender.pk)
+        contender.recent_ranks = recent[contender.pk]
+        contender.sparkline = sparkline(contender.recent_ranks)
     return page
 
 

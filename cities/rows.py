@@ -35,6 +35,7 @@ def row_basis(contender, contender_list, *, as_member: bool, path: str) -> tuple
         contender_list.is_open,
         contender.city.updated_at.timestamp(),
         top and (top.pk, top.score, top.edited_at and top.edited_at.timestamp()),
+        getattr(contender, "recent_ranks", ()),  # Its sparkline.
         # Anonymous rows link to the login page and back to this page.
         as_member or path,
     )
