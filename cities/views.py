@@ -6,6 +6,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from cities.forms import SearchForm
+from cities.maps.pictures import city_locator_html, list_map_html
 from cities.models import City, ContenderList
 from cities.pages import city_page, list_page
 from cities.past import DayForm, DayRefused, past_list_page
@@ -54,6 +55,8 @@ def list_detail(request, slug):
             raise
         return refusal_partial(request, str(missing), status=404)
     context = {"contender_list": page.contender_list, "form": form, "terms": terms, "page": page}
+    if page.number == 1 and not terms and not request.htmx:
+        context["world_map"] = list_map_html(page.contender_list)
     template = "cities/_more_contenders.html" if request.htmx else "cities/list_detail.html"
     response = render(request, template, context, status=400 if form.errors else 200)
     patch_vary_headers(response, ["HX-Request"])
@@ -87,7 +90,12 @@ def list_on_day(request, slug):
 @cache_for_anonymous
 def city_detail(request, slug):
     """A city's profile, with its rank in every list it stands in and what people say."""
-    return render(request, "cities/city_detail.html", city_page(request, slug=slug))
+    context = city_page(request, slug=slug)
+    return render(
+        request,
+        "cities/city_detail.html",
+        {**context, "locator": city_locator_html(context["city"])},
+    )
 
 
 @require_safe

@@ -82,7 +82,8 @@ def test_sparklines_cost_one_query_whatever_the_list_size(
     contender_list = make_ranked_list(size)
     backfill(contender_list, 35)
 
-    with django_assert_num_queries(4):  # List, contenders, top comments, the rows' days.
+    # List, contenders, top comments, the rows' days, the map.
+    with django_assert_num_queries(5):
         response = client.get(list_url(contender_list))
 
     assert len(sparklines(response.content.decode())) == 10 + min(size - 10, 25)
