@@ -19,7 +19,7 @@ from datetime import date
 from comments.history import DayStanding, HistoryEvent
 
 WIDTH = 640
-LEFT, RIGHT = 48, 16
+LEFT, RIGHT = 56, 24
 RANK_TOP, RANK_HEIGHT = 30, 120
 SCORE_TOP, SCORE_HEIGHT = 190, 80
 HEIGHT = SCORE_TOP + SCORE_HEIGHT + 28  # Room for the day labels.
