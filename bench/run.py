@@ -275,6 +275,8 @@ def create_pools(size: int) -> dict[str, list]:
 def build_scenarios(pools: dict[str, list], requests_per_post: int):
     """Every load the table shows: floors, pages, the bare vote, the vote, the comment,
     the ballot save."""
+    from django.utils import timezone
+
     from cities.models import Contender, ContenderList
     from comments.models import BALLOT_SIZE
 
@@ -319,6 +321,18 @@ def build_scenarios(pools: dict[str, list], requests_per_post: int):
             0.5,
         ),
         Scenario("city page (anonymous)", get(f"/cities/{contenders[0][1]}/"), "hello", 0.5),
+        Scenario(
+            "contender page, with its chart (anonymous)",
+            get(f"{list_path}{contenders[0][1]}/"),
+            "hello",
+            0.5,
+        ),
+        Scenario(
+            "list at the start of today (anonymous)",
+            get(f"{list_path}?on={timezone.localdate():%Y-%m-%d}"),
+            "hello",
+            0.5,
+        ),
         Scenario("site search (anonymous)", get("/search/?q=benchville+00042"), "hello", 0.5),
         Scenario(
             "list, first page (signed in)",

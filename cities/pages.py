@@ -21,6 +21,8 @@ from django.shortcuts import get_object_or_404
 
 from cities.models import COUNTED_METHODS, METHOD_NAMES, City, Contender, ContenderList
 from cities.rows import render_rows
+from comments.charts import sparkline
+from comments.history import recent_ranks
 from comments.models import Comment
 from comments.threads import read_thread_form, thread_page
 from comments.votes import member_votes_in
@@ -170,12 +172,15 @@ def contender_page(
         has_next=len(rows) > per_page,
     )
     top_comments = Comment.objects.top_of(page.top_ten)
+    recent = recent_ranks(page.shown)  # The rows' sparklines: one query for the page.
     for contender in page.shown:
         contender.contender_list = contender_list
         contender.top_comment = top_comments.get(contender.pk)
         contender.is_condorcet_winner = contender.pk == contender_list.condorcet_winner_id
         if not hasattr(contender, "previous_rank"):
             contender.previous_rank = None
+        contender.recent_ranks = recent[contender.pk]
+        contender.sparkline = sparkline(contender.recent_ranks)
     return page
 
 

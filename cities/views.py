@@ -1,14 +1,16 @@
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from cities.forms import ListPageForm, SearchForm
+from cities.maps.pictures import city_locator_html, list_map_html
 from cities.methods import method_page
 from cities.models import City, ContenderList
 from cities.pages import city_page, list_page
+from cities.past import DayForm, DayRefused, past_list_page
 from techvote.htmx import refusal_partial
 from techvote.middleware import cache_for_anonymous
 
@@ -44,6 +46,8 @@ def list_detail(request, slug):
     Ranked by the list's official method, or by another one with ?method=.
     "Load more" with htmx gets the next rows alone (cities/_more_contenders.html).
     """
+    if "on" in request.GET:
+        return list_on_day(request, slug)
     form, terms = _read_search_form(request, ListPageForm)
     number = form.cleaned_data.get("page") or 1
     method = form.cleaned_data.get("method") or None
@@ -62,10 +66,35 @@ def list_detail(request, slug):
         # Every ?method= and ?page= of a list is the same list.
         "canonical_url": request.build_absolute_uri(page.contender_list.get_absolute_url()),
     }
+    if page.number == 1 and not terms and not request.htmx:
+        context["world_map"] = list_map_html(page.contender_list)
     template = "cities/_more_contenders.html" if request.htmx else "cities/list_detail.html"
     response = render(request, template, context, status=400 if form.errors else 200)
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+def list_on_day(request, slug):
+    """The list as it stood at the start of a past day (?on=2026-11-30), with a way back.
+
+    A malformed day is a 400 and a day before the list or after today a 404,
+    each with its message on the list's own page.
+    """
+    form = DayForm(request.GET)
+    if not form.is_valid():
+        if "page" in form.errors:
+            raise Http404("No such page.")
+        contender_list = get_object_or_404(ContenderList, slug=slug)
+        context = {"contender_list": contender_list, "message": form.errors["on"][0]}
+        return render(request, "cities/list_on_day_refused.html", context, status=400)
+    number = form.cleaned_data.get("page") or 1
+    try:
+        page = past_list_page(slug=slug, day=form.cleaned_data["on"], number=number)
+    except DayRefused as refusal:
+        context = {"contender_list": refusal.contender_list, "message": refusal.message}
+        return render(request, "cities/list_on_day_refused.html", context, status=refusal.status)
+    context = {"contender_list": page.contender_list, "page": page}
+    return render(request, "cities/list_on_day.html", context)
 
 
 @require_safe
@@ -79,7 +108,12 @@ def list_method(request, slug):
 @cache_for_anonymous
 def city_detail(request, slug):
     """A city's profile, with its rank in every list it stands in and what people say."""
-    return render(request, "cities/city_detail.html", city_page(request, slug=slug))
+    context = city_page(request, slug=slug)
+    return render(
+        request,
+        "cities/city_detail.html",
+        {**context, "locator": city_locator_html(context["city"])},
+    )
 
 
 @require_safe

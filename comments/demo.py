@@ -17,6 +17,7 @@ from django.utils import timezone
 from cities.demo.loader import DemoDataError, LoadReport, load_demo_cities, read_demo_file
 from cities.models import Contender, ContenderList
 from comments.counts import recount_list
+from comments.demo_history import backfill_list
 from comments.models import (
     BALLOT_SIZE,
     Ballot,
@@ -206,4 +207,5 @@ def load_demo_data() -> LoadReport:
         _load_demo_votes(report, contender_list, data["contenders"], voters)
         _load_demo_ballots(report, contender_list, data, voters)
         count_list(contender_list)  # Schulze and Borda, from the votes and ballots.
+        backfill_list(report, contender_list)  # Months of daily ranks behind today's.
     return report

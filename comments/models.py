@@ -196,18 +196,33 @@ class BallotEntry(models.Model):
 
 
 class RankSnapshot(models.Model):
-    """A contender's rank and score as a day began: the history behind the arrows."""
+    """A contender's rank and score as a day began: the arrows, the charts and `?on=`.
+
+    Taken before the first vote of each day on a list (comments.votes), so a
+    day without a snapshot is a day nothing moved: the list stood then as it
+    stands at the next snapshot (comments.history).
+    """
 
     contender = models.ForeignKey(Contender, on_delete=models.CASCADE, related_name="snapshots")
     taken_on = models.DateField()
-    rank = models.PositiveIntegerField()
+    rank = models.PositiveIntegerField(help_text="Rank by the list's own method.")
     score = models.IntegerField()
+    # The ranked methods' places as their latest count left them that morning
+    # (MethodStanding); empty where the list had not been counted yet.
+    schulze_rank = models.PositiveIntegerField(null=True, blank=True)
+    borda_rank = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-taken_on"]
         constraints = [
             models.UniqueConstraint(
                 fields=["contender", "taken_on"], name="ranksnapshot_one_per_day"
+            ),
+            models.CheckConstraint(
+                condition=Q(rank__gte=1)
+                & (Q(schulze_rank__isnull=True) | Q(schulze_rank__gte=1))
+                & (Q(borda_rank__isnull=True) | Q(borda_rank__gte=1)),
+                name="ranksnapshot_ranks_from_one",
             ),
         ]
 

@@ -11,7 +11,8 @@ transitions and the concurrency strategy):
 3. one UPDATE moves the counts (and the Wilson bound, in SQL).
 
 Before the first vote of each day on a list, `ensure_daily_snapshot` keeps
-every rank as the day began (RankSnapshot), for the movement arrows.
+every rank as the day began (RankSnapshot), with the ranked methods' places: the
+movement arrows, the history charts and any past day's list (comments.history).
 
 A member's own votes in a list, which their list pages show pressed, are
 kept in Redis (`member_votes_in`, techvote.generations) until a vote of
@@ -41,7 +42,7 @@ from cities.models import (
     place_field,
 )
 from comments.exceptions import NO_SUCH_CONTENDER, ActionRefused
-from comments.models import MethodStanding, RankSnapshot, Vote
+from comments.models import CountedMethod, MethodStanding, RankSnapshot, Vote
 from comments.ratelimits import check_rate_limit
 from comments.standing import STANDING_COLUMNS, Standing, ensure_signed_in
 from comments.tasks import queue_count
@@ -323,26 +324,33 @@ def ensure_daily_snapshot(contender_list: ContenderList) -> None:
     if not claimed:
         return
     quote = connection.ops.quote_name
-    method = contender_list.ranking
-    # A counted method's place is its stored standing (cities.models.with_places).
+    # The ranked methods' places come from their latest count, where there is
+    # one; a counted official method orders the day's ranks by them
+    # (cities.models.with_places).
+    aliases = {CountedMethod.SCHULZE: "s", CountedMethod.BORDA: "b"}
+    standing = quote(MethodStanding._meta.db_table)
+    joins = " ".join(
+        f"LEFT JOIN {standing} {alias} ON {alias}.{quote('contender_id')} = c.{quote('id')} "
+        f"AND {alias}.{quote('method')} = '{counted}'"
+        for counted, alias in aliases.items()
+    )
     columns_of = {field: f"c.{quote(field)}" for field in ("id", "score", "wilson_lower")} | {
-        place_field(counted): f"COALESCE(s.{quote('rank')}, {UNCOUNTED_PLACE})"
+        place_field(counted): f"COALESCE({aliases[counted]}.{quote('rank')}, {UNCOUNTED_PLACE})"
         for counted in COUNTED_METHODS
     }
     order = ", ".join(
         f"{columns_of[field]} {'DESC' if descending else 'ASC'}"
-        for field, descending in RANKING_KEYS[method]
+        for field, descending in RANKING_KEYS[contender_list.ranking]
     )
-    columns = ", ".join(quote(c) for c in ("contender_id", "taken_on", "rank", "score"))
+    columns = ("contender_id", "taken_on", "rank", "score", "schulze_rank", "borda_rank")
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {quote(RankSnapshot._meta.db_table)} ({columns}) "
+            f"INSERT INTO {quote(RankSnapshot._meta.db_table)} "
+            f"({', '.join(quote(c) for c in columns)}) "
             f"SELECT c.{quote('id')}, %s, ROW_NUMBER() OVER (ORDER BY {order}), "
-            f"c.{quote('score')} "
-            f"FROM {quote(Contender._meta.db_table)} c "
-            f"LEFT JOIN {quote(MethodStanding._meta.db_table)} s "
-            f"ON s.{quote('contender_id')} = c.{quote('id')} AND s.{quote('method')} = %s "
+            f"c.{quote('score')}, s.{quote('rank')}, b.{quote('rank')} "
+            f"FROM {quote(Contender._meta.db_table)} c {joins} "
             f"WHERE c.{quote('contender_list_id')} = %s AND c.{quote('status')} = %s "
             f"ON CONFLICT ({quote('contender_id')}, {quote('taken_on')}) DO NOTHING",
-            [today, method, contender_list.pk, ContenderStatus.APPROVED],
+            [today, contender_list.pk, ContenderStatus.APPROVED],
         )

@@ -216,18 +216,19 @@ def test_the_shared_page_cache_keeps_each_method_apart(client, disputed, setting
 def test_list_pages_run_the_same_queries_whatever_the_method_and_size(
     client, django_assert_num_queries, method, size
 ):
-    """The list with its last count, its contenders with every method's rank, top comments."""
+    """The list with its last count, its contenders with every method's rank, top comments,
+    the rows' sparklines, the map."""
     contender_list, ids = make_letters([f"City {n:02}" for n in range(size)])
     cast_votes(ids["City 03"], up=2)
     cast_ballots(contender_list, ids, {("City 05", "City 01"): 2})
     count_list(contender_list)
 
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(5):
         client.get(list_url(contender_list, method=method))
-    # Later pages have no Top Ten, so no top comments.
-    with django_assert_num_queries(2):
+    # Later pages have no Top Ten, so no top comments, and no map.
+    with django_assert_num_queries(3):
         client.get(list_url(contender_list, method=method, page=2))
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         client.get(list_url(contender_list, method=method, q="City"))
 
 

@@ -138,15 +138,16 @@ def test_pending_and_rejected_contenders_stay_off_the_list(client, make_ranked_l
 def test_list_pages_run_the_same_queries_whatever_the_list_size(
     client, make_ranked_list, django_assert_num_queries, size
 ):
-    """The list, its contenders, and the top comment of each of the Top Ten."""
+    """The list, its contenders, the top comment of each of the Top Ten, the rows' last
+    30 days (their sparklines) and the map's leading contenders."""
     contender_list = make_ranked_list(size)
 
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(5):
         client.get(list_url(contender_list))
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(5):
         client.get(list_url(contender_list, page=1))
-    # Search results have no Top Ten, so no top comments.
-    with django_assert_num_queries(2):
+    # Search results have no Top Ten, so no top comments, and no map.
+    with django_assert_num_queries(3):
         client.get(list_url(contender_list, q="Testville"))
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from cities.models import Contender, ContenderList, RankingMethod
-from comments.models import RankSnapshot
+from comments.models import CountedMethod, MethodStanding, RankSnapshot
 from comments.services import cast_vote
 from tests.factories import UserFactory
 from tests.helpers import rank_of, ranking
@@ -113,3 +113,43 @@ def test_ranks_on_a_net_list_count_ties_in_the_ranking_order(make_ranked_list):
     expected = [joined[1], joined[3], joined[2], joined[0]]
     assert ranking(contender_list) == expected
     assert [rank_of(Contender(pk=pk)) for pk in expected] == [1, 2, 3, 4]
+
+
+def test_the_snapshot_keeps_each_ranked_methods_place_from_its_latest_count(
+    member, make_ranked_list
+):
+    from comments.tallies import count_list
+
+    contender_list = make_ranked_list(3)
+    a, b, c = ranking(contender_list)
+    votes(c, [UP, UP])
+    votes(b, [UP])
+    count_list(contender_list)
+    ContenderList.objects.update(ranks_snapshot_on=since(1))
+    RankSnapshot.objects.all().delete()
+    stored = {
+        (pk, method): rank
+        for pk, method, rank in MethodStanding.objects.values_list("contender", "method", "rank")
+    }
+
+    cast_vote(user=member, contender_id=a, value=UP)
+
+    rows = RankSnapshot.objects.filter(taken_on=timezone.localdate())
+    columns = rows.values_list("contender", "schulze_rank", "borda_rank")
+    taken = {pk: (schulze, borda) for pk, schulze, borda in columns}
+    assert taken == {
+        pk: (stored[(pk, CountedMethod.SCHULZE)], stored[(pk, CountedMethod.BORDA)])
+        for pk in (a, b, c)
+    }
+    assert taken[c] == (1, 1), "the count put the most voted first by both methods"
+
+
+def test_a_list_never_counted_snapshots_no_method_place(member, make_ranked_list):
+    contender_list = make_ranked_list(2)
+    ContenderList.objects.update(ranks_snapshot_on=since(1))
+    MethodStanding.objects.all().delete()
+
+    cast_vote(user=member, contender_id=ranking(contender_list)[1], value=UP)
+
+    rows = RankSnapshot.objects.filter(taken_on=timezone.localdate())
+    assert set(rows.values_list("schulze_rank", "borda_rank")) == {(None, None)}

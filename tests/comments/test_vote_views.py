@@ -232,15 +232,16 @@ def test_votes_are_posted_never_fetched(member_client, tenth):
 def test_signed_in_list_pages_run_the_same_queries(
     member_client, member, make_ranked_list, django_assert_num_queries, size
 ):
-    """Session, user, list, contenders, the member's votes on them, top comments."""
+    """Session, user, list, contenders, the member's votes on them, top comments, the
+    rows' last 30 days (sparklines), the map's leading contenders."""
     contender_list = make_ranked_list(size)
     for contender in Contender.objects.filter(contender_list=contender_list)[:5]:
         cast_vote(user=member, contender_id=contender.pk, value=1)
 
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(8):
         member_client.get(list_url(contender_list))
-    # Later pages have no Top Ten, so no top comments.
-    with django_assert_num_queries(5):
+    # Later pages have no Top Ten (no top comments) and no map.
+    with django_assert_num_queries(6):
         member_client.get(list_url(contender_list) + "?page=2")
 
 
