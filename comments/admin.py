@@ -364,7 +364,7 @@ class BallotAdmin(ReadOnlyAdmin):
 
 @admin.register(RankSnapshot)
 class RankSnapshotAdmin(ReadOnlyAdmin):
-    list_display = ["contender", "taken_on", "rank", "score"]
+    list_display = ["contender", "taken_on", "rank", "score", "schulze_rank", "borda_rank"]
     list_filter = ["taken_on", "contender__contender_list"]
     search_fields = ["contender__city__name"]
     list_select_related = ["contender__city", "contender__contender_list"]
