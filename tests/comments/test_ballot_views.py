@@ -129,6 +129,16 @@ def test_a_rejected_city_drops_out_and_the_places_close_up(
     assert f'{third} inputmode="numeric" value="2"' in html
 
 
+def test_a_voided_ballot_says_it_does_not_count(member_client, member, contender_list, ids):
+    save(member, contender_list, [ids[0]])
+    Ballot.objects.update(voided_at=timezone.now())
+
+    html = member_client.get(ballot_url(contender_list)).content.decode()
+
+    assert "A moderator voided this ballot, so it does not count." in html
+    assert f'name="position-{ids[0]}"' in html
+
+
 def test_an_unknown_list_is_a_404(member_client):
     assert member_client.get("/lists/no-such-list/ballot/").status_code == 404
 
