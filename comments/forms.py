@@ -1,4 +1,5 @@
 from dataclasses import dataclass
+from functools import cached_property
 
 from django import forms
 
@@ -8,7 +9,7 @@ from comments.exceptions import ActionRefused
 from comments.models import BALLOT_SIZE, COMMENT_MAX_LENGTH, CommentSort, ReportReason
 from comments.transitions import NOT_A_CHOICE, VOTE_CHOICES
 
-NOT_IN_LIST = "That city is not in this list."
+NOT_IN_LIST = "A ballot can only rank cities of its own list."  # As comments.ballots says.
 
 
 class VoteForm(forms.Form):
@@ -93,50 +94,39 @@ class BallotForm(forms.Form):
     position (`position-<id>`, a number from 1 to 10); ticked `remove` boxes
     take cities off, ticked `add` boxes put cities of the list's search on
     it, after the others. Positions only order the cities, so gaps close up:
-    1, 2, 5 saves as 1, 2, 3. The cities are read in one query, so that each
-    message can name the city it is about and a refused ballot comes back as
-    it was posted. Whether a city may be ranked (approved, list open) is the
-    service's to say (comments.ballots).
+    1, 2, 5 saves as 1, 2, 3. Whether the cities are the list's and may be
+    ranked is the service's to say (comments.ballots), so a well-formed
+    ballot is read without a query, as often as members save; the cities
+    are read only for a refused one, to name them in its messages and show
+    it again as it was posted (`rows`).
     """
 
     def __init__(self, data=None, *, contender_list: ContenderList):
         super().__init__(data)
         self.contender_list = contender_list
-        self.rows: list[BallotRow] = []
+        self._kept: list[int] = []
+        self._removed: set[int] = set()
+        self._added: list[int] = []
+        self._positions: dict[int, str] = {}
+        self._row_errors: dict[int, str] = {}
 
     def clean(self):
         try:
-            kept = _ids(self.data.getlist("contender"))
-            removed = set(_ids(self.data.getlist("remove")))
-            added = _ids(self.data.getlist("add"))
+            self._kept = _ids(self.data.getlist("contender"))
+            self._removed = set(_ids(self.data.getlist("remove")))
+            self._added = _ids(self.data.getlist("add"))
         except ValueError:
             raise forms.ValidationError(NOT_IN_LIST) from None
-        named = (
-            Contender.objects.filter(contender_list=self.contender_list, pk__in=kept + added)
-            .with_city()
-            .in_bulk()
-        )
-        if len(named) != len(set(kept + added)):
-            raise forms.ValidationError(NOT_IN_LIST)
+        kept, added = self._kept, self._added
+        self._positions = {pk: self.data.get(f"position-{pk}", "").strip() for pk in kept}
         if len(set(kept)) != len(kept) or len(set(added)) != len(added):
             raise forms.ValidationError("A ballot names each city once.")
-        rows = [
-            BallotRow(named[pk], self.data.get(f"position-{pk}", "").strip(), pk in removed)
-            for pk in kept
-        ]
-        staying = [row for row in rows if not row.removed]
-        # Added cities go after the others, in the order they were ticked.
-        new_rows = [
-            BallotRow(named[pk], str(len(staying) + place))
-            for place, pk in enumerate((pk for pk in added if pk not in kept), start=1)
-        ]
-        self.rows = rows + new_rows
         for pk in added:
-            if pk in kept:
-                raise forms.ValidationError(f"{named[pk].city.name} is on your ballot already.")
+            if pk in self._positions:
+                raise forms.ValidationError(f"{self._name(pk)} is on your ballot already.")
+        staying = [pk for pk in kept if pk not in self._removed]
         self._check_positions(staying)
-        staying.sort(key=lambda row: int(row.position))
-        chosen = staying + new_rows
+        chosen = sorted(staying, key=lambda pk: int(self._positions[pk])) + added
         if not chosen:
             raise forms.ValidationError(
                 "Your ballot would be empty: keep at least one city, or withdraw the ballot."
@@ -146,30 +136,65 @@ class BallotForm(forms.Form):
                 f"A ballot ranks at most {BALLOT_SIZE} cities; this one would have "
                 f"{len(chosen)}. Remove some first."
             )
-        self.cleaned_data["contender_ids"] = [row.contender.pk for row in chosen]
+        self.cleaned_data["contender_ids"] = chosen
         return self.cleaned_data
 
-    def _check_positions(self, rows: list[BallotRow]) -> None:
-        """Each row's position a whole number from 1 to 10, and no two rows at one."""
-        holder: dict[int, BallotRow] = {}
-        for row in rows:
-            name = row.contender.city.name
+    def _check_positions(self, staying: list[int]) -> None:
+        """Each position a whole number from 1 to 10, and no two cities at one."""
+        holder: dict[int, int] = {}
+        for pk in staying:
             try:
-                position = int(row.position)
+                position = int(self._positions[pk])
             except ValueError:
                 position = 0
             if not 1 <= position <= BALLOT_SIZE:
-                row.error = f"Give {name} a position from 1 to {BALLOT_SIZE}."
+                self._row_errors[pk] = f"Give {self._name(pk)} a position from 1 to {BALLOT_SIZE}."
             elif position in holder:
-                row.error = (
-                    f"{holder[position].contender.city.name} and {name} are both at "
+                self._row_errors[pk] = (
+                    f"{self._name(holder[position])} and {self._name(pk)} are both at "
                     f"position {position}: give each city its own place."
                 )
             else:
-                holder[position] = row
-        errors = [row.error for row in rows if row.error]
-        if errors:
-            raise forms.ValidationError(errors)
+                holder[position] = pk
+        if self._row_errors:
+            raise forms.ValidationError(list(self._row_errors.values()))
+
+    @cached_property
+    def _contenders(self) -> dict[int, Contender]:
+        """The posted cities that are the list's, with their names, in one query."""
+        return (
+            Contender.objects.filter(
+                contender_list=self.contender_list, pk__in=self._kept + self._added
+            )
+            .with_city()
+            .in_bulk()
+        )
+
+    def _name(self, pk: int) -> str:
+        contender = self._contenders.get(pk)
+        return contender.city.name if contender else "A city of another list"
+
+    @property
+    def rows(self) -> list[BallotRow]:
+        """The ballot as it was posted, the cities ticked to add after it, for showing a
+        refused ballot again; cities that are not the list's are left out."""
+        kept = [
+            BallotRow(
+                self._contenders[pk],
+                self._positions.get(pk, ""),
+                pk in self._removed,
+                self._row_errors.get(pk, ""),
+            )
+            for pk in dict.fromkeys(self._kept)
+            if pk in self._contenders
+        ]
+        staying = sum(not row.removed for row in kept)
+        added = [pk for pk in dict.fromkeys(self._added) if pk in self._contenders]
+        added = [pk for pk in added if pk not in self._positions]
+        return kept + [
+            BallotRow(self._contenders[pk], str(staying + place))
+            for place, pk in enumerate(added, start=1)
+        ]
 
 
 class ThreadForm(forms.Form):

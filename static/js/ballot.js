@@ -49,7 +49,8 @@
   if (rows().length < 2) {
     return;
   }
-  for (const control of list.querySelectorAll("[data-ballot-moves], [data-ballot-handle]")) {
+  // The arrows, the handles and the hint that tells of them.
+  for (const control of document.querySelectorAll("[data-ballot-moves], [data-ballot-handle]")) {
     control.hidden = false;
   }
   if (window.Sortable) {

@@ -73,6 +73,9 @@ def test_a_member_ranks_reorders_edits_and_withdraws_a_top_ten(ui, member):
     add_from_the_leaders(ui, ["Tokyo Japan", "Seoul South Korea", "Shenzhen China"])
     assert stored(member) == ["Tokyo", "Seoul", "Shenzhen"]
     expect_order(page, ["Tokyo", "Seoul", "Shenzhen"])
+    expect(page.locator("#ballot-hint")).to_contain_text(
+        "or move them with the arrows", use_inner_text=True
+    )
 
     # By keyboard: the move buttons reorder in place and say where the city went.
     up = page.get_by_role("button", name="Move Shenzhen up")
@@ -159,6 +162,9 @@ def test_without_javascript_the_position_fields_order_the_ballot(ui, member):
     )
     assert stored(member) == ["Tokyo", "Seoul", "Shenzhen", "London"]
     expect(page.get_by_role("button", name="Move Tokyo up")).to_be_hidden()
+    expect(page.locator("#ballot-hint")).to_have_text(
+        "Number the cities from 1 (best) to 10, then save.", use_inner_text=True
+    )
 
     # London to the top: new numbers, one save.
     for name, place in [("London", 1), ("Tokyo", 2), ("Seoul", 3), ("Shenzhen", 4)]:

@@ -129,6 +129,16 @@ def test_a_rejected_city_drops_out_and_the_places_close_up(
     assert f'{third} inputmode="numeric" value="2"' in html
 
 
+def test_a_voided_ballot_says_it_does_not_count(member_client, member, contender_list, ids):
+    save(member, contender_list, [ids[0]])
+    Ballot.objects.update(voided_at=timezone.now())
+
+    html = member_client.get(ballot_url(contender_list)).content.decode()
+
+    assert "A moderator voided this ballot, so it does not count." in html
+    assert f'name="position-{ids[0]}"' in html
+
+
 def test_an_unknown_list_is_a_404(member_client):
     assert member_client.get("/lists/no-such-list/ballot/").status_code == 404
 
@@ -242,9 +252,9 @@ MESSAGES = {
     "a city twice": "A ballot names each city once.",
     "a city added twice": "A ballot names each city once.",
     "a city added that is on it": "is on your ballot already.",
-    "an unknown city": "That city is not in this list.",
-    "an id that is no number": "That city is not in this list.",
-    "an id too large for the database": "That city is not in this list.",
+    "an unknown city": "A ballot can only rank cities of its own list.",
+    "an id that is no number": "A ballot can only rank cities of its own list.",
+    "an id too large for the database": "A ballot can only rank cities of its own list.",
     "eleven cities": "A ballot ranks at most 10 cities; this one would have 11.",
     "every city removed": "Your ballot would be empty",
     "nothing at all": "Your ballot would be empty",
@@ -283,7 +293,7 @@ def test_another_lists_city_is_refused(member_client, member, contender_list, ma
     response = member_client.post(ballot_url(contender_list), posted({elsewhere[0]: 1}))
 
     assert response.status_code == 400
-    assert "That city is not in this list." in response.content.decode()
+    assert "A ballot can only rank cities of its own list." in response.content.decode()
     assert not Ballot.objects.exists()
 
 
@@ -520,3 +530,22 @@ def test_the_ballot_page_runs_the_same_queries_whatever_the_size(
     with django_assert_num_queries(6):
         response = member_client.get(ballot_url(contender_list, "?q=a"))
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("size", [14, 120])
+def test_a_ballot_save_runs_the_same_statements_whatever_the_size(
+    member_client, member, make_ranked_list, assert_statements, size
+):
+    """Session, user, the list; then the service's: standing (remembered, a cache read
+    without Redis), the list, the cities' status, the rate limit, the ballot row locked
+    and updated, the entries replaced. The form itself reads nothing."""
+    contender_list = make_ranked_list(size)
+    ids = ranking(contender_list)
+    save(member, contender_list, ids[:10])
+
+    with assert_statements(11):
+        response = member_client.post(
+            ballot_url(contender_list), posted({pk: n for n, pk in enumerate(ids[10:0:-1], 1)})
+        )
+    assert response.status_code == 302
+    assert stored(member, contender_list) == ids[10:0:-1]
