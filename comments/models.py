@@ -164,6 +164,93 @@ class BallotEntry(models.Model):
         return f"#{self.position}: {self.contender_id}"
 
 
+DUEL_REASON_MAX_LENGTH = 200  # A few words on why a pair could not be decided.
+
+
+class DuelQuerySet(models.QuerySet):
+    def counted(self):
+        """Duels that count: all but those a moderator voided."""
+        return self.filter(voided_at__isnull=True)
+
+    def latest_of(self, user, contender_list) -> "Duel | None":
+        """The member's last duel in the list (its number and pair), or None: one query."""
+        if not user.is_authenticated:
+            return None
+        return (
+            self.filter(user=user, contender_list=contender_list)
+            .order_by("-number")
+            .only("number", "left_id", "right_id")
+            .first()
+        )
+
+
+class Duel(models.Model):
+    """A member's answer to one head-to-head question: left, right, or can't decide.
+
+    One row per answer, numbered 1, 2, ... per member and list; the number
+    is unique, so a double click or a second window posting the same duel
+    stores it once. `winner` is left or right, or empty for "can't decide",
+    which may carry a reason (as All Our Ideas records). Only comments.duels
+    writes these rows; a moderator voids them, never deletes them.
+    """
+
+    # PROTECT, as for votes: a member or contender with duels is suspended or
+    # rejected, never deleted, so a recount finds every duel it counted.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="duels"
+    )
+    contender_list = models.ForeignKey(
+        ContenderList, on_delete=models.PROTECT, related_name="duels"
+    )
+    number = models.PositiveIntegerField(help_text="The member's nth duel in this list.")
+    left = models.ForeignKey(Contender, on_delete=models.PROTECT, related_name="+")
+    right = models.ForeignKey(Contender, on_delete=models.PROTECT, related_name="+")
+    winner = models.ForeignKey(
+        Contender,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty when the member could not decide.",
+    )
+    reason = models.CharField(
+        max_length=DUEL_REASON_MAX_LENGTH,
+        blank=True,
+        help_text="Why the member could not decide (optional).",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    voided_at = models.DateTimeField(
+        null=True, blank=True, help_text="Set when a moderator voids the duel; it stops counting."
+    )
+
+    objects = DuelQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "contender_list", "number"], name="duel_numbered_once"
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="duel_number_from_1"),
+            models.CheckConstraint(condition=~Q(left=F("right")), name="duel_two_contenders"),
+            models.CheckConstraint(
+                condition=Q(winner__isnull=True) | Q(winner=F("left")) | Q(winner=F("right")),
+                name="duel_winner_is_left_or_right",
+            ),
+            models.CheckConstraint(
+                condition=Q(winner__isnull=True) | Q(reason=""),
+                name="duel_reason_only_when_undecided",
+            ),
+        ]
+        indexes = [
+            # The count reads a list's duels; the unique constraint serves a member's.
+            models.Index(fields=["contender_list", "user"], name="duel_list_idx"),
+        ]
+
+    def __str__(self):
+        outcome = f"won by {self.winner_id}" if self.winner_id else "undecided"
+        return f"{self.user}: {self.left_id} v {self.right_id}, {outcome}"
+
+
 class RankSnapshot(models.Model):
     """A contender's rank and score as a day began: the history behind the arrows."""
 
@@ -519,6 +606,7 @@ class CountedMethod(models.TextChoices):
 
     SCHULZE = "schulze", "Schulze"
     BORDA = "borda", "Borda"
+    BRADLEY_TERRY = "bradley-terry", "Duels (Bradley-Terry)"
 
 
 class ListCount(models.Model):
@@ -570,7 +658,20 @@ class MethodStanding(models.Model):
     )
     method = models.CharField(max_length=20, choices=CountedMethod.choices)
     rank = models.PositiveIntegerField()
-    score = models.FloatField(help_text="Borda points, by either method.")
+    score = models.FloatField(
+        help_text="Borda points (Schulze, Borda); the chance in % of beating a random other "
+        "contender (Duels)."
+    )
+    strength = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="Duels only: the Bradley-Terry strength, geometric mean 1.",
+    )
+    comparisons = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Duels only: the counted duels it was in, can't-decide answers included.",
+    )
 
     class Meta:
         constraints = [
@@ -579,6 +680,10 @@ class MethodStanding(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["contender_list", "method", "rank"], name="methodstanding_rank_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(strength__isnull=True) | Q(strength__gt=0),
+                name="methodstanding_strength_positive",
             ),
         ]
 
