@@ -7,6 +7,8 @@ app_name = "comments"
 urlpatterns = [
     path("contenders/<int:contender_id>/vote/", views.vote, name="vote"),
     path("lists/<slug:slug>/suggest/", views.suggest, name="suggest"),
+    # Before the contender page, whose city slug would otherwise take "duel".
+    path("lists/<slug:slug>/duel/", views.duel, name="duel"),
     path(
         "lists/<slug:list_slug>/<slug:city_slug>/",
         views.contender_comments,
