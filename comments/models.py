@@ -635,6 +635,19 @@ class ListCount(models.Model):
     condorcet_winner = models.ForeignKey(
         Contender, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    rounds = models.PositiveIntegerField(
+        default=0, help_text="Bootstrap rounds behind the rank intervals (0: none)."
+    )
+    seed = models.PositiveIntegerField(
+        default=0, help_text="The bootstrap's seed: a recount draws the same rounds."
+    )
+    resampled_members = models.PositiveIntegerField(
+        default=0, help_text="Members the bootstrap drew from (those who prefer something)."
+    )
+    resampled_contenders = models.PositiveIntegerField(
+        default=0,
+        help_text="Contenders with a rank interval: all, or the leading ones (Schulze).",
+    )
 
     class Meta:
         constraints = [
@@ -672,6 +685,25 @@ class MethodStanding(models.Model):
         blank=True,
         help_text="Duels only: the counted duels it was in, can't-decide answers included.",
     )
+    # The bootstrap's findings (comments.counting.bootstrap); empty for a
+    # contender it did not resample (past Schulze's leading ones, or no members).
+    rank_lower = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Best rank of the 95% interval."
+    )
+    rank_upper = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Worst rank of the 95% interval."
+    )
+    top_ten_chance = models.FloatField(
+        null=True, blank=True, help_text="Share of bootstrap rounds ranking it 1 to 10."
+    )
+    conservative_rank = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="1 + the contenders whose worst rank is better than its best rank.",
+    )
+    band = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Statistically tied contenders share a band: 1, 2..."
+    )
 
     class Meta:
         constraints = [
@@ -684,6 +716,24 @@ class MethodStanding(models.Model):
             models.CheckConstraint(
                 condition=Q(strength__isnull=True) | Q(strength__gt=0),
                 name="methodstanding_strength_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    rank_lower__isnull=True,
+                    rank_upper__isnull=True,
+                    top_ten_chance__isnull=True,
+                    conservative_rank__isnull=True,
+                    band__isnull=True,
+                )
+                | Q(
+                    rank_lower__gte=1,
+                    rank_upper__gte=F("rank_lower"),
+                    top_ten_chance__gte=0,
+                    top_ten_chance__lte=1,
+                    conservative_rank__gte=1,
+                    band__gte=1,
+                ),
+                name="methodstanding_interval_whole_and_ordered",
             ),
         ]
 

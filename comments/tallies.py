@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from cities.models import Contender, ContenderList, ContenderStatus
 from comments.counting.bradley_terry import (
+    Duels,
     bradley_terry_strengths,
     duels_from_rows,
     win_chances,
@@ -47,6 +48,7 @@ from comments.models import (
     MethodStanding,
     Vote,
 )
+from comments.uncertainty import Resampled, resample
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,18 @@ def read_inputs(contender_list: ContenderList) -> ListInputs:
     return ListInputs(contender_ids, ballot_rows, vote_rows, duel_rows)
 
 
+# What a standing stores beyond rank and score, in Tally.extras' order.
+STANDING_EXTRAS = (
+    "strength",
+    "comparisons",
+    "rank_lower",
+    "rank_upper",
+    "top_ten_chance",
+    "conservative_rank",
+    "band",
+)
+
+
 @dataclass(frozen=True)
 class Tally:
     """A count of one list: each method's ranks and scores by contender id, and its findings.
@@ -130,30 +144,37 @@ class Tally:
     duelists: int
     strengths: dict[int, float]
     comparisons: dict[int, int]
+    resampled: dict[str, Resampled]
 
     def findings(self, method: str) -> dict:
         """What the count of `method` found, as its ListCount stores it."""
+        bootstrap = self.resampled[method].findings()
         if method == CountedMethod.BRADLEY_TERRY:
             return {
                 "ballots": 0,
                 "voters": self.duelists,
                 "condorcet_counted": 0,
                 "condorcet_winner_id": None,
+                **bootstrap,
             }
         return {
             "ballots": self.ballots,
             "voters": self.voters,
             "condorcet_counted": self.condorcet_counted,
             "condorcet_winner_id": self.condorcet_winner_id,
+            **bootstrap,
         }
 
     def extras(self, method: str, contender_id: int) -> dict:
-        """The fields of a standing beyond rank and score: the Duels method's strength."""
+        """The fields of a standing beyond rank and score: the Duels method's strength and
+        comparisons, and every method's rank interval."""
+        interval = self.resampled[method].standing(contender_id)
         if method != CountedMethod.BRADLEY_TERRY:
-            return {"strength": None, "comparisons": None}
+            return {"strength": None, "comparisons": None, **interval}
         return {
             "strength": self.strengths[contender_id],
             "comparisons": self.comparisons[contender_id],
+            **interval,
         }
 
 
@@ -161,6 +182,7 @@ class Tally:
 class DuelCount:
     """The Duels method's count: strengths, scores and comparisons (n,), in join order."""
 
+    table: Duels
     strengths: np.ndarray
     scores: np.ndarray
     comparisons: np.ndarray
@@ -188,6 +210,7 @@ def count_duels(contender_ids: np.ndarray, duel_rows: np.ndarray) -> DuelCount:
     strengths = bradley_terry_strengths(duels.wins(), prior_duels=settings.DUEL_PRIOR_DUELS)
     sides = np.searchsorted(contender_ids, duel_rows[:, 1:3].ravel())
     return DuelCount(
+        table=duels,
         strengths=strengths,
         scores=win_chances(strengths),
         comparisons=np.bincount(sides, minlength=len(contender_ids)),
@@ -196,8 +219,9 @@ def count_duels(contender_ids: np.ndarray, duel_rows: np.ndarray) -> DuelCount:
     )
 
 
-def tally(inputs: ListInputs) -> Tally:
-    """Count the inputs by Schulze, Borda and Duels (comments.counting), mapped back to ids."""
+def tally(inputs: ListInputs, *, seed: int) -> Tally:
+    """Count the inputs by Schulze, Borda and Duels (comments.counting), mapped back to ids,
+    with every method's rank intervals from a bootstrap seeded by `seed`."""
     ids = inputs.contender_ids
     members = np.unique(np.concatenate([inputs.ballot_rows[:, 0], inputs.vote_rows[:, 0]]))
     ballot_members = np.unique(inputs.ballot_rows[:, 0])
@@ -240,6 +264,7 @@ def tally(inputs: ListInputs) -> Tally:
         duelists=duels.duelists,
         strengths=by_id(duels.strengths),
         comparisons=by_id(duels.comparisons),
+        resampled=resample(contender_ids=ids, tiers=tiers, duels=duels.table, seed=seed),
     )
 
 
@@ -252,7 +277,7 @@ def count_list(contender_list: ContenderList) -> Tally:
     stored is counted from the latest rows.
     """
     list(ContenderList.objects.select_for_update().filter(pk=contender_list.pk).values("pk"))
-    result = tally(read_inputs(contender_list))
+    result = tally(read_inputs(contender_list), seed=contender_list.pk)
     now = timezone.now()
     MethodStanding.objects.filter(contender_list=contender_list).delete()
     MethodStanding.objects.bulk_create(
@@ -285,9 +310,13 @@ def count_list(contender_list: ContenderList) -> Tally:
 
 def find_count_drift(contender_list: ContenderList) -> list[str]:
     """Where the stored results differ from a recount of the rows now (empty if none)."""
-    result = tally(read_inputs(contender_list))
+    result = tally(read_inputs(contender_list), seed=contender_list.pk)
     stored = {
-        (row.method, row.contender_id): (row.rank, row.score, row.strength, row.comparisons)
+        (row.method, row.contender_id): (
+            row.rank,
+            row.score,
+            *(getattr(row, name) for name in STANDING_EXTRAS),
+        )
         for row in MethodStanding.objects.filter(contender_list=contender_list)
     }
     expected = {

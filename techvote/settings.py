@@ -227,6 +227,9 @@ RANKED_COUNT_DELAY = env_int("RANKED_COUNT_DELAY", 10)
 # maximum likelihood, as published examples do; it needs every contender to
 # have beaten, and lost to, a chain of the others.
 DUEL_PRIOR_DUELS = float(os.environ.get("DUEL_PRIOR_DUELS", "1"))
+# Bootstrap rounds behind every rank interval (comments/uncertainty.py): at
+# least 200, for stable 2.5th and 97.5th percentiles.
+COUNT_BOOTSTRAP_ROUNDS = env_int("COUNT_BOOTSTRAP_ROUNDS", 200)
 # Every list is counted again this often by `celery beat`, whatever changed.
 RANKED_COUNT_EVERY = env_int("RANKED_COUNT_EVERY", 60 * 60)
 CELERY_BEAT_SCHEDULE = {

@@ -358,3 +358,80 @@ def test_a_vote_queues_a_count(letters):
     cast_vote(user=UserFactory(), contender_id=ids["B"], value=1)
 
     assert standings(contender_list, ids, BORDA)["B"] == (1, 4)
+
+
+# --- How sure the ranks are: the bootstrap ---------------------------------------------------
+
+
+def intervals(contender_list, method) -> dict[int, tuple]:
+    rows = MethodStanding.objects.filter(contender_list=contender_list, method=method)
+    return {
+        row.contender_id: (
+            row.rank_lower,
+            row.rank_upper,
+            row.top_ten_chance,
+            row.conservative_rank,
+            row.band,
+        )
+        for row in rows
+    }
+
+
+def widths(contender_list, method) -> int:
+    """The sum of the widths of the method's rank intervals."""
+    return sum(upper - lower for lower, upper, *_ in intervals(contender_list, method).values())
+
+
+def test_every_method_stores_rank_intervals_and_a_recount_stores_the_same(letters):
+    contender_list, ids = letters
+    cast_ballots(contender_list, ids, WIKIPEDIA_BALLOTS)
+    answer_duels(contender_list, ids, WIKIPEDIA_DUELS)
+
+    count_list(contender_list)
+    first = {method: intervals(contender_list, method) for method in CountedMethod}
+    count_list(contender_list)
+
+    for method in CountedMethod:
+        assert intervals(contender_list, method) == first[method]
+        found = ListCount.objects.get(contender_list=contender_list, method=method)
+        assert (found.rounds, found.seed, found.resampled_contenders) == (
+            200,
+            contender_list.pk,
+            5,
+        )
+        for row in MethodStanding.objects.filter(contender_list=contender_list, method=method):
+            assert 1 <= row.rank_lower <= row.rank_upper <= 5
+            assert row.conservative_rank <= row.rank_lower
+            assert row.top_ten_chance == 1.0  # Five contenders are all in a Top Ten.
+    assert (
+        ListCount.objects.get(contender_list=contender_list, method=BORDA).resampled_members == 45
+    )
+    duels = ListCount.objects.get(
+        contender_list=contender_list, method=CountedMethod.BRADLEY_TERRY
+    )
+    assert duels.resampled_members == 22
+    assert find_count_drift(contender_list) == []
+
+
+def test_the_intervals_shrink_as_members_are_added(letters):
+    """The same electorate four times over: each rank is surer, none less sure."""
+    contender_list, ids = letters
+    cast_ballots(contender_list, ids, WIKIPEDIA_BALLOTS)
+    count_list(contender_list)
+    before = {method: widths(contender_list, method) for method in (SCHULZE, BORDA)}
+
+    for _ in range(3):
+        cast_ballots(contender_list, ids, WIKIPEDIA_BALLOTS)
+    count_list(contender_list)
+
+    for method in (SCHULZE, BORDA):
+        assert widths(contender_list, method) < before[method]
+
+
+def test_a_list_nobody_voted_on_stores_no_intervals(letters):
+    contender_list, _ = letters
+
+    count_list(contender_list)
+
+    assert set(intervals(contender_list, BORDA).values()) == {(None,) * 5}
+    assert ListCount.objects.get(contender_list=contender_list, method=BORDA).rounds == 0
