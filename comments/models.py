@@ -660,6 +660,31 @@ class ListCount(models.Model):
         return f"{self.contender_list_id} by {self.method} at {self.counted_at:%Y-%m-%d %H:%M}"
 
 
+# Below this many members resampled, a rank interval is mostly noise: pages say so instead.
+MIN_RESAMPLED_MEMBERS = 10
+
+
+class MethodStandingQuerySet(models.QuerySet):
+    def shown_for(self, contender: Contender):
+        """The contender's standing by each counted method, in CountedMethod's order, each
+        with `members`: how many members the method's bootstrap drew from. One query."""
+        drawn_from = ListCount.objects.filter(
+            contender_list=models.OuterRef("contender_list"), method=models.OuterRef("method")
+        ).values("resampled_members")[:1]
+        order = models.Case(
+            *(
+                models.When(method=method, then=position)
+                for position, method in enumerate(CountedMethod.values)
+            ),
+            default=len(CountedMethod.values),
+        )
+        return (
+            self.filter(contender=contender)
+            .annotate(members=models.Subquery(drawn_from), shown_order=order)
+            .order_by("shown_order")
+        )
+
+
 class MethodStanding(models.Model):
     """A contender's rank and score by a ranked method, as the list's latest count left them."""
 
@@ -705,6 +730,8 @@ class MethodStanding(models.Model):
         null=True, blank=True, help_text="Statistically tied contenders share a band: 1, 2..."
     )
 
+    objects = MethodStandingQuerySet.as_manager()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(
@@ -739,6 +766,17 @@ class MethodStanding(models.Model):
 
     def __str__(self):
         return f"#{self.rank} by {self.method}"
+
+    @property
+    def is_sure_enough(self) -> bool:
+        """Whether the interval rests on enough members to be worth showing."""
+        return self.rank_lower is not None and (self.members or 0) >= MIN_RESAMPLED_MEMBERS
+
+    @property
+    def is_tied(self) -> bool:
+        """Whether its rank is statistically tied with another's (its interval is wider than
+        its own place)."""
+        return self.rank_lower is not None and self.rank_lower != self.rank_upper
 
 
 class RateLimitCounter(models.Model):

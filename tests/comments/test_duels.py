@@ -10,7 +10,7 @@ from comments.moderation import make_moderator, suspend_user, void_votes
 from comments.services import ActionRefused
 from comments.tallies import count_list
 from tests.factories import ContenderFactory, ContenderListFactory, UserFactory
-from tests.helpers import ranking
+from tests.helpers import ranking, run_at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -246,3 +246,28 @@ def test_voided_duels_stop_counting(member, contender_list, moderator, relaxed_r
     void_votes(moderator=moderator, member=member, reason="A sock puppet")
 
     assert count_list(contender_list).duels == 0
+
+
+# --- At the same moment (PostgreSQL, real threads) ----------------------------------------
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_one_duel_posted_from_many_windows_at_once_is_stored_once(
+    make_ranked_list, member, relaxed_rate_limits
+):
+    contender_list = make_ranked_list(6)
+    post = post_of(member, contender_list)
+    # Eight windows: six give the same answer, two another one.
+    winners = [post["left_id"]] * 6 + [post["right_id"]] * 2
+
+    errors = run_at_once([lambda w=w: answer_duel(**post, winner_id=w) for w in winners])
+
+    stored = Duel.objects.get(user=member)
+    refused_ones = [error for error in errors if isinstance(error, ActionRefused)]
+    assert len(refused_ones) == len(errors)
+    # Whichever answer won the race, every window that gave another one was refused.
+    assert len(errors) == winners.count(
+        post["right_id"] if stored.winner_id == post["left_id"] else post["left_id"]
+    )
+    assert {error.status for error in refused_ones} <= {409}
