@@ -50,6 +50,7 @@ TINY_WORLD = {
     "comments": 500,
     "thumbs": 500,
     "ballots": 500,
+    "duels": 1_000,
 }
 
 
@@ -404,11 +405,12 @@ print(time.perf_counter() - started)
 def time_count_job(env: dict[str, str], slug: str) -> dict:
     """Run the queued counting job (comments.tallies.count_list) on one list: seconds, memory."""
     from cities.models import Contender
-    from comments.models import BallotEntry, Vote
+    from comments.models import BallotEntry, Duel, Vote
 
     contenders = Contender.objects.approved().filter(contender_list__slug=slug).count()
     entries = BallotEntry.objects.filter(ballot__contender_list__slug=slug).count()
     votes = Vote.objects.filter(contender__contender_list__slug=slug).count()
+    duels = Duel.objects.filter(contender_list__slug=slug).count()
     process = subprocess.Popen(
         [sys.executable, "-c", COUNT_JOB_SCRIPT, slug],
         env=env,
@@ -426,6 +428,7 @@ def time_count_job(env: dict[str, str], slug: str) -> dict:
         "contenders": contenders,
         "votes": votes,
         "ballot_entries": entries,
+        "duels": duels,
         "seconds": float(output.split()[-1]),
         "peak_mb": usage.ru_maxrss / 1024,
     }
@@ -438,14 +441,16 @@ def time_count_job(env: dict[str, str], slug: str) -> dict:
 
 def count_job_table(runs: list[dict], out) -> None:
     out.write(
-        "\nThe counting job (Schulze and Borda from the votes and ballots, reading and "
-        "storing included; peak memory of its process):\n\n"
-        "| Big list | votes | ballot entries | seconds | peak MB |\n|---|---|---|---|---|\n"
+        "\nThe counting job (Schulze, Borda and Duels from the votes, ballots and duels, "
+        "with the bootstrap's rank intervals, reading and storing included; peak memory of "
+        "its process):\n\n"
+        "| Big list | votes | ballot entries | duels | seconds | peak MB |\n"
+        "|---|---|---|---|---|---|\n"
     )
     for run in runs:
         out.write(
             f"| {run['contenders']:,} contenders | {run['votes']:,} | {run['ballot_entries']:,} "
-            f"| {run['seconds']:.2f} | {run['peak_mb']:.0f} |\n"
+            f"| {run['duels']:,} | {run['seconds']:.2f} | {run['peak_mb']:.0f} |\n"
         )
 
 

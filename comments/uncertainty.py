@@ -9,7 +9,8 @@ Schulze is resampled over its leading SCHULZE_SUBSET contenders only (its
 strongest paths cost O(k^3) a round); the others get no interval, and the
 ListCount says how many did. A method with nobody to resample (no member
 prefers anything, or nobody has dueled) stores no interval at all, nor does
-Duels fitted without a prior.
+Duels fitted without a prior or on a list of more than DENSE_SOLVE_LIMIT
+(2,000) contenders.
 """
 
 from dataclasses import dataclass, field
@@ -24,7 +25,7 @@ from comments.counting.bootstrap import (
     bootstrap_bradley_terry,
     bootstrap_schulze,
 )
-from comments.counting.bradley_terry import Duels
+from comments.counting.bradley_terry import DENSE_SOLVE_LIMIT, Duels
 from comments.models import CountedMethod
 
 NO_INTERVAL = {
@@ -111,8 +112,11 @@ def resample(
             bootstrap_schulze(tiers, rounds=rounds, seed=seed), contender_ids
         )
     # Without the prior (DUEL_PRIOR_DUELS = 0, for published examples) a round
-    # that drew too few members may have no fit at all: no intervals then.
-    if duels.by_member.nnz and settings.DUEL_PRIOR_DUELS > 0:
+    # that drew too few members may have no fit at all: no intervals then. Above
+    # DENSE_SOLVE_LIMIT contenders each round would solve its own sparse system
+    # (no shared factorisation): too costly for the job, so none either.
+    resamplable = settings.DUEL_PRIOR_DUELS > 0 and len(contender_ids) <= DENSE_SOLVE_LIMIT
+    if duels.by_member.nnz and resamplable:
         intervals = bootstrap_bradley_terry(
             duels, rounds=rounds, seed=seed, prior_duels=settings.DUEL_PRIOR_DUELS
         )
