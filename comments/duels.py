@@ -9,18 +9,20 @@ a duel answered differently meanwhile is refused with a 409.
 
 Anonymous visitors may try a duel, but nothing of it is stored: they are
 asked to sign up to be counted (see comments.views.duel).
+
+The pair is drawn with NumPy, imported when a duel is chosen, not when this
+module is: web workers load it only once they serve a duel page, and never
+SciPy (a test keeps web processes free of both at start-up).
 """
 
 from dataclasses import dataclass
 
-import numpy as np
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import FilteredRelation, Q
 
 from cities.models import Contender, ContenderList
 from comments.ballots import open_list
-from comments.counting.pairs import choose_duel_pair
 from comments.exceptions import ActionRefused
 from comments.models import DUEL_REASON_MAX_LENGTH, CountedMethod, Duel
 from comments.ratelimits import check_rate_limit
@@ -40,7 +42,7 @@ class DuelPair:
     right_id: int
 
 
-def duel_weights_of(contender_list: ContenderList) -> tuple[list[int], np.ndarray, np.ndarray]:
+def duel_weights_of(contender_list: ContenderList) -> tuple[list[int], list[int], list[float]]:
     """The list's approved contender ids in join order, their comparisons and strengths.
 
     One query: the contenders, each with the Duels standing the last count
@@ -56,8 +58,8 @@ def duel_weights_of(contender_list: ContenderList) -> tuple[list[int], np.ndarra
         .values_list("pk", "duel_standing__comparisons", "duel_standing__strength")
     )
     ids = [pk for pk, _, _ in rows]
-    comparisons = np.array([count or 0 for _, count, _ in rows], dtype=float)
-    strengths = np.array([strength or 1.0 for _, _, strength in rows], dtype=float)
+    comparisons = [count or 0 for _, count, _ in rows]
+    strengths = [strength or 1.0 for _, _, strength in rows]
     return ids, comparisons, strengths
 
 
@@ -68,6 +70,8 @@ def next_duel(*, user: AbstractBaseUser, contender_list: ContenderList) -> DuelP
     list has fewer than three approved contenders (two make one pair, which
     would come up every time).
     """
+    from comments.counting.pairs import choose_duel_pair
+
     ids, comparisons, strengths = duel_weights_of(contender_list)
     if len(ids) < 3:
         raise ActionRefused(
