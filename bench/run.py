@@ -33,6 +33,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from importlib import import_module
 from pathlib import Path
+from urllib.parse import quote
 
 from bench import generate
 
@@ -239,14 +240,18 @@ def create_pools(size: int) -> dict[str, list]:
             ("reader", min(size, 200)),
             ("barevoter", size),
             ("voter", size),
+            ("dueler", size),
             ("commenter", size),
         ]
     }
 
 
 def build_scenarios(pools: dict[str, list], requests_per_post: int):
-    """Every load the table shows: floors, pages, the bare vote, the vote, the comment."""
+    """Every load the table shows: floors, pages, the bare vote, the vote, the duel, the
+    comment."""
     from cities.models import Contender, ContenderList
+    from comments.duel_page import duel_token
+    from comments.duels import DuelPair
 
     big = ContenderList.objects.order_by("pk").first()
     contenders = list(Contender.objects.approved().ranked(big).values_list("pk", "city__slug"))
@@ -308,6 +313,27 @@ def build_scenarios(pools: dict[str, list], requests_per_post: int):
         "bare",
         0.8,
     )
+
+    def duels(pool, count):
+        # Member k % pool answers its duel number k // pool + 1, on neighbouring
+        # contenders, with the token the duel page would have signed for it.
+        requests = []
+        for k in range(min(count, len(pool) * len(contenders))):
+            member, cookie, secret = pool[k % len(pool)]
+            place = (k // len(pool)) % len(contenders)
+            pair = DuelPair(
+                number=k // len(pool) + 1,
+                left_id=contenders[place][0],
+                right_id=contenders[(place + 1) % len(contenders)][0],
+            )
+            token = duel_token(user=member, contender_list=big, pair=pair)
+            body = f"csrfmiddlewaretoken={secret}&duel={quote(token)}&answer=left"
+            requests.append(("POST", f"{list_path}duel/", cookie, body))
+        return requests
+
+    duel = Scenario(
+        "duel POST (signed in)", duels(pools["dueler"], requests_per_post), "bare", 0.8
+    )
     comment = Scenario(
         "comment POST (signed in)",
         posts(
@@ -317,7 +343,7 @@ def build_scenarios(pools: dict[str, list], requests_per_post: int):
             min(requests_per_post, len(pools["commenter"]) * 4),
         ),
     )
-    return floors, pages, vote, comment
+    return floors, pages, vote, duel, comment
 
 
 def measure(server, scenario, options, workdir) -> None:
@@ -535,7 +561,7 @@ def main(argv=None) -> None:
     call_command("collectstatic", interactive=False, verbosity=0)
     pools = create_pools(200 if options.tiny else 2_000)
     requests_per_post = 3_000 * options.duration
-    floors, pages, vote, comment = build_scenarios(pools, requests_per_post)
+    floors, pages, vote, duel, comment = build_scenarios(pools, requests_per_post)
     flush_bench_cache(env)
 
     with tempfile.TemporaryDirectory() as workdir:
@@ -549,6 +575,7 @@ def main(argv=None) -> None:
             measure(server, vote, options, workdir)
             vote.result["lost"] = lost_votes()
             vote.result["drift"] = drifted_values()
+            measure(server, duel, options, workdir)
             measure(server, comment, options, workdir)
 
         out = sys.stdout
@@ -560,7 +587,15 @@ def main(argv=None) -> None:
             f"sync workers, wrk {options.connections} connections, {options.duration} s each, "
             f"{os.cpu_count()} CPUs, cache {cache}.\n\n"
         )
-        scenarios = [floors["hello"], floors["rows"], *pages, floors["bare"], vote, comment]
+        scenarios = [
+            floors["hello"],
+            floors["rows"],
+            *pages,
+            floors["bare"],
+            vote,
+            duel,
+            comment,
+        ]
         table(scenarios, floors, out)
         for name, scenario in (("Bare votes", floors["bare"]), ("Votes", vote)):
             wrapped = " (the request list wrapped)" if scenario.result["wrapped"] else ""
