@@ -5,7 +5,8 @@
 
 By default: 10 lists holding 1,000 contenders (half of them in one big list),
 50,000 members, 1,000,000 votes, 100,000 comments (a quarter of them
-replies), 100,000 thumbs and 10,000 reports. Popularity is skewed the way
+replies), 100,000 thumbs, 10,000 reports and 200,000 duels (all in the big
+list). Popularity is skewed the way
 votes on such a site are: a few cities get most of the votes and comments.
 Big tables go in with COPY; counts and ranks are then rebuilt from the rows
 by the site's own code, so the world starts with no drift.
@@ -89,6 +90,7 @@ class World:
     thumbs: int = 100_000
     reports: int = 10_000
     ballots: int = 100_000
+    duels: int = 200_000
     seed: int = 42
 
     def list_sizes(self) -> list[int]:
@@ -218,6 +220,48 @@ def copy_ballots(cursor, world: World, lists, contender_ids, vote_counts, rng, n
     return sum(ballot_counts)
 
 
+def copy_duels(cursor, world: World, list_id: int, contender_ids, vote_counts, rng, now) -> int:
+    """Duels in one list: the first contender by its votes, the second any other, the
+    winner by Bradley-Terry on a strength that grows with the votes, one in ten undecided.
+
+    Each member's duels are numbered 1, 2... as the site numbers them.
+    """
+    weights = [count + 1 for count in vote_counts]
+    numbers = {}
+
+    def duels():
+        firsts = rng.choices(range(len(contender_ids)), weights=weights, k=world.duels)
+        for first in firsts:
+            second = (first + rng.randrange(1, len(contender_ids))) % len(contender_ids)
+            user_id = rng.randint(1, world.users)
+            numbers[user_id] = numbers.get(user_id, 0) + 1
+            left, right = contender_ids[first], contender_ids[second]
+            if rng.random() < 0.1:
+                winner = None
+            else:
+                chance = weights[first] / (weights[first] + weights[second])
+                winner = left if rng.random() < chance else right
+            yield user_id, list_id, numbers[user_id], left, right, winner, "", now
+
+    copy_rows(
+        cursor,
+        "comments_duel",
+        [
+            "user_id",
+            "contender_list_id",
+            "number",
+            "left_id",
+            "right_id",
+            "winner_id",
+            "reason",
+            "created_at",
+        ],
+        duels(),
+        Progress("duels", world.duels),
+    )
+    return world.duels
+
+
 def build(world: World, *, replace: bool, out=sys.stdout) -> None:
     """Build the world in the database DATABASE_URL names."""
     from django.core.management import call_command
@@ -312,6 +356,16 @@ def build(world: World, *, replace: bool, out=sys.stdout) -> None:
 
         lists = list(zip(list_ids, sizes, strict=True))
         ballot_total = copy_ballots(cursor, world, lists, contender_ids, vote_counts, rng, now)
+        big_size = sizes[0]
+        duel_total = copy_duels(
+            cursor,
+            world,
+            list_ids[0],
+            contender_ids[:big_size],
+            vote_counts[:big_size],
+            rng,
+            now,
+        )
 
         comment_counts = spread(
             world.comments, zipf_shares(len(contender_ids), rng), world.comments
@@ -406,7 +460,7 @@ def build(world: World, *, replace: bool, out=sys.stdout) -> None:
         f"World built in {time.monotonic() - started:.0f} s: {len(lists)} lists, "
         f"{len(contender_ids):,} contenders, {world.users:,} members, {sum(vote_counts):,} votes, "
         f"{len(comment_ids):,} comments, {sum(thumb_counts):,} thumbs, "
-        f"{len(reported):,} reports, {ballot_total:,} ballots.\n"
+        f"{len(reported):,} reports, {ballot_total:,} ballots, {duel_total:,} duels.\n"
     )
 
 

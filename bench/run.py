@@ -37,6 +37,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from importlib import import_module
 from pathlib import Path
+from urllib.parse import quote
 
 from bench import generate
 
@@ -54,6 +55,7 @@ TINY_WORLD = {
     "comments": 500,
     "thumbs": 500,
     "ballots": 500,
+    "duels": 1_000,
 }
 
 
@@ -266,6 +268,7 @@ def create_pools(size: int) -> dict[str, list]:
             ("reader", min(size, 200)),
             ("barevoter", size),
             ("voter", size),
+            ("dueler", size),
             ("commenter", size),
             ("balloter", size),
         ]
@@ -273,11 +276,13 @@ def create_pools(size: int) -> dict[str, list]:
 
 
 def build_scenarios(pools: dict[str, list], requests_per_post: int):
-    """Every load the table shows: floors, pages, the bare vote, the vote, the comment,
-    the ballot save."""
+    """Every load the table shows: floors, pages, the bare vote, the vote, the duel, the
+    comment, the ballot save."""
     from django.utils import timezone
 
     from cities.models import Contender, ContenderList
+    from comments.duel_page import duel_token
+    from comments.duels import DuelPair
     from comments.models import BALLOT_SIZE
 
     big = ContenderList.objects.order_by("pk").first()
@@ -354,6 +359,27 @@ def build_scenarios(pools: dict[str, list], requests_per_post: int):
         "bare",
         0.8,
     )
+
+    def duels(pool, count):
+        # Member k % pool answers its duel number k // pool + 1, on neighbouring
+        # contenders, with the token the duel page would have signed for it.
+        requests = []
+        for k in range(min(count, len(pool) * len(contenders))):
+            member, cookie, secret = pool[k % len(pool)]
+            place = (k // len(pool)) % len(contenders)
+            pair = DuelPair(
+                number=k // len(pool) + 1,
+                left_id=contenders[place][0],
+                right_id=contenders[(place + 1) % len(contenders)][0],
+            )
+            token = duel_token(user=member, contender_list=big, pair=pair)
+            body = f"csrfmiddlewaretoken={secret}&duel={quote(token)}&answer=left"
+            requests.append(("POST", f"{list_path}duel/", cookie, body))
+        return requests
+
+    duel = Scenario(
+        "duel POST (signed in)", duels(pools["dueler"], requests_per_post), "bare", 0.8
+    )
     comment = Scenario(
         "comment POST (signed in)",
         posts(
@@ -381,7 +407,7 @@ def build_scenarios(pools: dict[str, list], requests_per_post: int):
         "bare",
         0.5,
     )
-    return floors, pages, vote, comment, ballot
+    return floors, pages, vote, duel, comment, ballot
 
 
 def half_written_ballots() -> int:
@@ -511,11 +537,12 @@ print(time.perf_counter() - started)
 def time_count_job(env: dict[str, str], slug: str) -> dict:
     """Run the queued counting job (comments.tallies.count_list) on one list: seconds, memory."""
     from cities.models import Contender
-    from comments.models import BallotEntry, Vote
+    from comments.models import BallotEntry, Duel, Vote
 
     contenders = Contender.objects.approved().filter(contender_list__slug=slug).count()
     entries = BallotEntry.objects.filter(ballot__contender_list__slug=slug).count()
     votes = Vote.objects.filter(contender__contender_list__slug=slug).count()
+    duels = Duel.objects.filter(contender_list__slug=slug).count()
     process = subprocess.Popen(
         [sys.executable, "-c", COUNT_JOB_SCRIPT, slug],
         env=env,
@@ -533,6 +560,7 @@ def time_count_job(env: dict[str, str], slug: str) -> dict:
         "contenders": contenders,
         "votes": votes,
         "ballot_entries": entries,
+        "duels": duels,
         "seconds": float(output.split()[-1]),
         "peak_mb": usage.ru_maxrss / 1024,
     }
@@ -545,14 +573,16 @@ def time_count_job(env: dict[str, str], slug: str) -> dict:
 
 def count_job_table(runs: list[dict], out) -> None:
     out.write(
-        "\nThe counting job (Schulze and Borda from the votes and ballots, reading and "
-        "storing included; peak memory of its process):\n\n"
-        "| Big list | votes | ballot entries | seconds | peak MB |\n|---|---|---|---|---|\n"
+        "\nThe counting job (Schulze, Borda and Duels from the votes, ballots and duels, "
+        "with the bootstrap's rank intervals, reading and storing included; peak memory of "
+        "its process):\n\n"
+        "| Big list | votes | ballot entries | duels | seconds | peak MB |\n"
+        "|---|---|---|---|---|---|\n"
     )
     for run in runs:
         out.write(
             f"| {run['contenders']:,} contenders | {run['votes']:,} | {run['ballot_entries']:,} "
-            f"| {run['seconds']:.2f} | {run['peak_mb']:.0f} |\n"
+            f"| {run['duels']:,} | {run['seconds']:.2f} | {run['peak_mb']:.0f} |\n"
         )
 
 
@@ -641,7 +671,7 @@ def main(argv=None) -> None:
     call_command("collectstatic", interactive=False, verbosity=0)
     pools = create_pools(200 if options.tiny else 2_000)
     requests_per_post = 3_000 * options.duration * options.rounds
-    floors, pages, vote, comment, ballot = build_scenarios(pools, requests_per_post)
+    floors, pages, vote, duel, comment, ballot = build_scenarios(pools, requests_per_post)
     flush_bench_cache(env)
 
     with tempfile.TemporaryDirectory() as workdir:
@@ -654,6 +684,7 @@ def main(argv=None) -> None:
             measure(server, [vote], options, workdir)
             vote.result["lost"] = lost_votes()
             vote.result["drift"] = drifted_values()
+            measure(server, [duel], options, workdir)
             measure(server, [comment], options, workdir)
             measure(server, [ballot], options, workdir)
             ballot.result["half_written"] = half_written_ballots()
@@ -674,6 +705,7 @@ def main(argv=None) -> None:
             *pages,
             floors["bare"],
             vote,
+            duel,
             comment,
             ballot,
         ]

@@ -201,6 +201,7 @@ class RankingMethod(models.TextChoices):
     WILSON = "wilson", "Wilson lower bound (share of up votes, weighed by how many voted)"
     SCHULZE = "schulze", "Schulze (head to head, strongest paths; counted by a job)"
     BORDA = "borda", "Borda (a point for every contender a member prefers it to; counted by a job)"
+    DUELS = "duels", "Duels (Bradley-Terry: the chance of winning a duel; counted by a job)"
 
 
 # What a page calls each method in a mark or a link: "Borda #3".
@@ -209,13 +210,14 @@ METHOD_NAMES = {
     RankingMethod.WILSON: "Wilson",
     RankingMethod.SCHULZE: "Schulze",
     RankingMethod.BORDA: "Borda",
+    RankingMethod.DUELS: "Duels",
 }
 
 # Net votes and Wilson move with every vote and are columns of Contender with
-# their own indexes. Schulze and Borda are counted by a queued job
+# their own indexes. Schulze, Borda and Duels are counted by a queued job
 # (comments.tallies) into MethodStanding rows, which a page joins.
 LIVE_METHODS = (RankingMethod.NET_VOTES, RankingMethod.WILSON)
-COUNTED_METHODS = (RankingMethod.SCHULZE, RankingMethod.BORDA)
+COUNTED_METHODS = (RankingMethod.SCHULZE, RankingMethod.BORDA, RankingMethod.DUELS)
 
 # Where a contender the last count did not see (approved since) stands by a
 # counted method: after every counted one, then by net votes.

@@ -15,6 +15,7 @@ from comments.models import (
     BallotEntry,
     Comment,
     CommentRevision,
+    Duel,
     Member,
     ModerationLogEntry,
     RankSnapshot,
@@ -360,6 +361,21 @@ class BallotAdmin(ReadOnlyAdmin):
     list_select_related = ["user", "contender_list"]
     date_hierarchy = "updated_at"
     inlines = [BallotEntryInline]
+
+
+@admin.register(Duel)
+class DuelAdmin(ReadOnlyAdmin):
+    list_display = ["user", "contender_list", "number", "left", "right", "winner", "voided_at"]
+    list_filter = ["voided_at", "contender_list"]
+    search_fields = ["user__username", "reason"]
+    list_select_related = [
+        "user",
+        "contender_list",
+        "left__city",
+        "right__city",
+        "winner__city",
+    ]
+    date_hierarchy = "created_at"
 
 
 @admin.register(RankSnapshot)

@@ -18,7 +18,8 @@ from comments.standing import ensure_can_participate
 from comments.tasks import queue_count
 
 
-def _ballot_list(contender_list_id: int) -> ContenderList:
+def open_list(contender_list_id: int) -> ContenderList:
+    """The list, if it takes votes, ballots and duels; ActionRefused (404, 409) otherwise."""
     contender_list = ContenderList.objects.filter(pk=contender_list_id).first()
     if contender_list is None:
         raise ActionRefused("That list does not exist.", status=404)
@@ -64,7 +65,7 @@ def save_ballot(
     a member over the rate limit.
     """
     ensure_can_participate(user)
-    contender_list = _ballot_list(contender_list_id)
+    contender_list = open_list(contender_list_id)
     contender_ids = _checked_choices(contender_list, [int(pk) for pk in contender_ids])
     check_rate_limit(user, "ballot")
     # update_or_create locks the ballot row (or, when two windows insert it at
@@ -90,7 +91,7 @@ def withdraw_ballot(*, user: AbstractBaseUser, contender_list_id: int) -> bool:
     member's own choice, not something anyone else wrote.
     """
     ensure_can_participate(user)
-    contender_list = _ballot_list(contender_list_id)
+    contender_list = open_list(contender_list_id)
     check_rate_limit(user, "ballot")
     deleted, _ = Ballot.objects.filter(user=user, contender_list=contender_list).delete()
     if deleted:

@@ -6,7 +6,13 @@ from django import forms
 from cities.models import City, Contender, ContenderList
 from comments.comments import clean_comment_body
 from comments.exceptions import ActionRefused
-from comments.models import BALLOT_SIZE, COMMENT_MAX_LENGTH, CommentSort, ReportReason
+from comments.models import (
+    BALLOT_SIZE,
+    COMMENT_MAX_LENGTH,
+    DUEL_REASON_MAX_LENGTH,
+    CommentSort,
+    ReportReason,
+)
 from comments.transitions import NOT_A_CHOICE, VOTE_CHOICES
 
 NOT_IN_LIST = "A ballot can only rank cities of its own list."  # As comments.ballots says.
@@ -202,3 +208,53 @@ class ThreadForm(forms.Form):
 
     sort = forms.ChoiceField(choices=CommentSort.choices, required=False)
     page = forms.IntegerField(min_value=1, max_value=100_000, required=False)
+
+
+class DuelAnswer(forms.Form):
+    """One answer to a duel: which side, or can't decide with an optional reason.
+
+    The pair and the duel's number travel in `duel`, signed by the page that
+    showed them (comments.duel_page.duel_token), so a post can only answer a
+    duel the site asked this visitor; the posted winner is one of its two.
+    """
+
+    LEFT, RIGHT, UNDECIDED = "left", "right", "undecided"
+
+    duel = forms.CharField(widget=forms.HiddenInput)
+    answer = forms.ChoiceField(
+        choices=[(LEFT, "This one"), (RIGHT, "That one"), (UNDECIDED, "Can't decide")],
+        error_messages={
+            "invalid_choice": "Pick one of the two cities, or “Can't decide”.",
+            "required": "Pick one of the two cities, or “Can't decide”.",
+        },
+    )
+    reason = forms.CharField(
+        label="Why not? (optional)",
+        required=False,
+        max_length=DUEL_REASON_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"maxlength": DUEL_REASON_MAX_LENGTH}),
+    )
+
+    def __init__(self, *args, read_token, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.read_token = read_token
+
+    def clean_duel(self):
+        pair = self.read_token(self.cleaned_data["duel"])
+        if pair is None:
+            raise forms.ValidationError(
+                "This duel's form is out of date or was not made for you; here is a fresh one."
+            )
+        return pair
+
+    def clean(self):
+        data = super().clean()
+        if data.get("answer") != self.UNDECIDED:
+            # A reason belongs to "can't decide"; one typed before picking a side is dropped.
+            data["reason"] = ""
+        return data
+
+    def winner_id(self) -> int | None:
+        """The contender id the answer names, or None for can't decide."""
+        pair, answer = self.cleaned_data["duel"], self.cleaned_data["answer"]
+        return {self.LEFT: pair.left_id, self.RIGHT: pair.right_id}.get(answer)

@@ -195,6 +195,93 @@ class BallotEntry(models.Model):
         return f"#{self.position}: {self.contender_id}"
 
 
+DUEL_REASON_MAX_LENGTH = 200  # A few words on why a pair could not be decided.
+
+
+class DuelQuerySet(models.QuerySet):
+    def counted(self):
+        """Duels that count: all but those a moderator voided."""
+        return self.filter(voided_at__isnull=True)
+
+    def latest_of(self, user, contender_list) -> "Duel | None":
+        """The member's last duel in the list (its number and pair), or None: one query."""
+        if not user.is_authenticated:
+            return None
+        return (
+            self.filter(user=user, contender_list=contender_list)
+            .order_by("-number")
+            .only("number", "left_id", "right_id")
+            .first()
+        )
+
+
+class Duel(models.Model):
+    """A member's answer to one head-to-head question: left, right, or can't decide.
+
+    One row per answer, numbered 1, 2, ... per member and list; the number
+    is unique, so a double click or a second window posting the same duel
+    stores it once. `winner` is left or right, or empty for "can't decide",
+    which may carry a reason (as All Our Ideas records). Only comments.duels
+    writes these rows; a moderator voids them, never deletes them.
+    """
+
+    # PROTECT, as for votes: a member or contender with duels is suspended or
+    # rejected, never deleted, so a recount finds every duel it counted.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="duels"
+    )
+    contender_list = models.ForeignKey(
+        ContenderList, on_delete=models.PROTECT, related_name="duels"
+    )
+    number = models.PositiveIntegerField(help_text="The member's nth duel in this list.")
+    left = models.ForeignKey(Contender, on_delete=models.PROTECT, related_name="+")
+    right = models.ForeignKey(Contender, on_delete=models.PROTECT, related_name="+")
+    winner = models.ForeignKey(
+        Contender,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty when the member could not decide.",
+    )
+    reason = models.CharField(
+        max_length=DUEL_REASON_MAX_LENGTH,
+        blank=True,
+        help_text="Why the member could not decide (optional).",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    voided_at = models.DateTimeField(
+        null=True, blank=True, help_text="Set when a moderator voids the duel; it stops counting."
+    )
+
+    objects = DuelQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "contender_list", "number"], name="duel_numbered_once"
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="duel_number_from_1"),
+            models.CheckConstraint(condition=~Q(left=F("right")), name="duel_two_contenders"),
+            models.CheckConstraint(
+                condition=Q(winner__isnull=True) | Q(winner=F("left")) | Q(winner=F("right")),
+                name="duel_winner_is_left_or_right",
+            ),
+            models.CheckConstraint(
+                condition=Q(winner__isnull=True) | Q(reason=""),
+                name="duel_reason_only_when_undecided",
+            ),
+        ]
+        indexes = [
+            # The count reads a list's duels; the unique constraint serves a member's.
+            models.Index(fields=["contender_list", "user"], name="duel_list_idx"),
+        ]
+
+    def __str__(self):
+        outcome = f"won by {self.winner_id}" if self.winner_id else "undecided"
+        return f"{self.user}: {self.left_id} v {self.right_id}, {outcome}"
+
+
 class RankSnapshot(models.Model):
     """A contender's rank and score as a day began: the arrows, the charts and `?on=`.
 
@@ -565,6 +652,7 @@ class CountedMethod(models.TextChoices):
 
     SCHULZE = "schulze", "Schulze"
     BORDA = "borda", "Borda"
+    BRADLEY_TERRY = "duels", "Duels (Bradley-Terry)"
 
 
 class ListCount(models.Model):
@@ -593,6 +681,19 @@ class ListCount(models.Model):
     condorcet_winner = models.ForeignKey(
         Contender, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    rounds = models.PositiveIntegerField(
+        default=0, help_text="Bootstrap rounds behind the rank intervals (0: none)."
+    )
+    seed = models.PositiveIntegerField(
+        default=0, help_text="The bootstrap's seed: a recount draws the same rounds."
+    )
+    resampled_members = models.PositiveIntegerField(
+        default=0, help_text="Members the bootstrap drew from (those who prefer something)."
+    )
+    resampled_contenders = models.PositiveIntegerField(
+        default=0,
+        help_text="Contenders with a rank interval: all, or the leading ones (Schulze).",
+    )
 
     class Meta:
         constraints = [
@@ -603,6 +704,31 @@ class ListCount(models.Model):
 
     def __str__(self):
         return f"{self.contender_list_id} by {self.method} at {self.counted_at:%Y-%m-%d %H:%M}"
+
+
+# Below this many members resampled, a rank interval is mostly noise: pages say so instead.
+MIN_RESAMPLED_MEMBERS = 10
+
+
+class MethodStandingQuerySet(models.QuerySet):
+    def shown_for(self, contender: Contender):
+        """The contender's standing by each counted method, in CountedMethod's order, each
+        with `members`: how many members the method's bootstrap drew from. One query."""
+        drawn_from = ListCount.objects.filter(
+            contender_list=models.OuterRef("contender_list"), method=models.OuterRef("method")
+        ).values("resampled_members")[:1]
+        order = models.Case(
+            *(
+                models.When(method=method, then=position)
+                for position, method in enumerate(CountedMethod.values)
+            ),
+            default=len(CountedMethod.values),
+        )
+        return (
+            self.filter(contender=contender)
+            .annotate(members=models.Subquery(drawn_from), shown_order=order)
+            .order_by("shown_order")
+        )
 
 
 class MethodStanding(models.Model):
@@ -616,7 +742,41 @@ class MethodStanding(models.Model):
     )
     method = models.CharField(max_length=20, choices=CountedMethod.choices)
     rank = models.PositiveIntegerField()
-    score = models.FloatField(help_text="Borda points, by either method.")
+    score = models.FloatField(
+        help_text="Borda points (Schulze, Borda); the chance in % of beating a random other "
+        "contender (Duels)."
+    )
+    strength = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="Duels only: the Bradley-Terry strength, geometric mean 1.",
+    )
+    comparisons = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Duels only: the counted duels it was in, can't-decide answers included.",
+    )
+    # The bootstrap's findings (comments.counting.bootstrap); empty for a
+    # contender it did not resample (past Schulze's leading ones, or no members).
+    rank_lower = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Best rank of the 95% interval."
+    )
+    rank_upper = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Worst rank of the 95% interval."
+    )
+    top_ten_chance = models.FloatField(
+        null=True, blank=True, help_text="Share of bootstrap rounds ranking it 1 to 10."
+    )
+    conservative_rank = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="1 + the contenders whose worst rank is better than its best rank.",
+    )
+    band = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Statistically tied contenders share a band: 1, 2..."
+    )
+
+    objects = MethodStandingQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -626,10 +786,43 @@ class MethodStanding(models.Model):
             models.UniqueConstraint(
                 fields=["contender_list", "method", "rank"], name="methodstanding_rank_once"
             ),
+            models.CheckConstraint(
+                condition=Q(strength__isnull=True) | Q(strength__gt=0),
+                name="methodstanding_strength_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    rank_lower__isnull=True,
+                    rank_upper__isnull=True,
+                    top_ten_chance__isnull=True,
+                    conservative_rank__isnull=True,
+                    band__isnull=True,
+                )
+                | Q(
+                    rank_lower__gte=1,
+                    rank_upper__gte=F("rank_lower"),
+                    top_ten_chance__gte=0,
+                    top_ten_chance__lte=1,
+                    conservative_rank__gte=1,
+                    band__gte=1,
+                ),
+                name="methodstanding_interval_whole_and_ordered",
+            ),
         ]
 
     def __str__(self):
         return f"#{self.rank} by {self.method}"
+
+    @property
+    def is_sure_enough(self) -> bool:
+        """Whether the interval rests on enough members to be worth showing."""
+        return self.rank_lower is not None and (self.members or 0) >= MIN_RESAMPLED_MEMBERS
+
+    @property
+    def is_tied(self) -> bool:
+        """Whether its rank is statistically tied with another's (its interval is wider than
+        its own place)."""
+        return self.rank_lower is not None and self.rank_lower != self.rank_upper
 
 
 class RateLimitCounter(models.Model):

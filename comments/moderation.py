@@ -16,6 +16,7 @@ from comments.counts import lock_contenders_of, move_comment_count, recount_list
 from comments.models import (
     Ballot,
     Comment,
+    Duel,
     ModerationAction,
     ModerationLogEntry,
     Report,
@@ -195,10 +196,10 @@ def unsuspend_user(*, moderator, member: AbstractBaseUser, reason: str) -> bool:
 
 @transaction.atomic
 def void_votes(*, moderator, member: AbstractBaseUser, reason: str) -> int:
-    """Stop every vote and ballot of a member from counting, and rebuild the lists they voted in.
+    """Stop every vote, ballot and duel of a member from counting, and rebuild their lists.
 
-    The Vote and Ballot rows stay, marked voided. Returns how many votes and
-    ballots were voided.
+    The Vote, Ballot and Duel rows stay, marked voided. Returns how many
+    votes, ballots and duels were voided.
     """
     _require(moderator, "comments.void_vote")
     now = timezone.now()
@@ -213,14 +214,21 @@ def void_votes(*, moderator, member: AbstractBaseUser, reason: str) -> int:
         voided += in_list.update(voided_at=now)
         recount_list(contender_list)
     ballots = Ballot.objects.counted().filter(user=member)
-    list_ids = sorted(set(list_ids) | set(ballots.values_list("contender_list", flat=True)))
+    duels = Duel.objects.counted().filter(user=member)
+    list_ids = sorted(
+        set(list_ids)
+        | set(ballots.values_list("contender_list", flat=True))
+        | set(duels.values_list("contender_list", flat=True))
+    )
     ballots = ballots.update(voided_at=now)
     forget_member_votes(member.pk)
+    duels = duels.update(voided_at=now)
     for list_id in list_ids:
         queue_count(list_id)
-    if not voided and not ballots:
+    if not voided and not ballots and not duels:
         return 0
-    subject = f"{voided} votes" + (f" and {ballots} ballots" if ballots else "")
+    also = [f"{ballots} ballots" if ballots else "", f"{duels} duels" if duels else ""]
+    subject = f"{voided} votes" + "".join(f" and {part}" for part in also if part)
     _log(
         moderator,
         ModerationAction.VOID_VOTES,
@@ -228,7 +236,7 @@ def void_votes(*, moderator, member: AbstractBaseUser, reason: str) -> int:
         reason,
         member=member,
     )
-    return voided + ballots
+    return voided + ballots + duels
 
 
 @transaction.atomic

@@ -12,14 +12,15 @@ from cities.models import Contender, ContenderList
 from comments.charts import history_chart
 from comments.forms import BallotForm, BallotRow, CommentForm
 from comments.history import contender_events, rank_history
-from comments.models import BALLOT_SIZE, Ballot, BallotEntry, Comment, Vote
+from comments.models import BALLOT_SIZE, Ballot, BallotEntry, Comment, MethodStanding, Vote
 from comments.standing import Standing, standing_of
 from comments.threads import read_thread_form, thread_page
 
 
 def contender_page(request, *, contender: Contender, form: CommentForm) -> dict:
-    """A city in a list: its rank and score, the reader's own vote, a page of its threads,
-    the comment form and whether the reader may use it."""
+    """A city in a list: its rank and score, its rank by each counted method with how sure
+    it is, the reader's own vote, a page of its threads, the comment form and whether the
+    reader may use it."""
     sort, number = read_thread_form(request)
     comments = Comment.objects.filter(contender=contender)
     your_votes = Vote.objects.values_by_contender(request.user, [contender.pk])
@@ -27,6 +28,7 @@ def contender_page(request, *, contender: Contender, form: CommentForm) -> dict:
         "contender": contender,
         "contender_list": contender.contender_list,
         "your_vote": your_votes.get(contender.pk, 0),
+        "method_standings": list(MethodStanding.objects.shown_for(contender)),
         "threads": thread_page(request, comments, sort=sort, number=number, contender=contender),
         "sort": sort,
         "form": form,

@@ -32,6 +32,7 @@ NOUNS = {
     "report": "reports",
     "suggest": "suggestions",
     "ballot": "ballot saves",
+    "duel": "duel answers",
 }
 # About one count in this many also deletes the counters whose window is over.
 SWEEP_ONE_IN = 1000

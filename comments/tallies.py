@@ -1,12 +1,18 @@
 """Counting a list by the ranked methods, as a queued job, and checking what it stored.
 
-Net votes and Wilson move with every vote (comments.votes). Schulze and
-Borda need every member's whole preference at once, so a job counts them:
-it reads the list's approved contenders, its counted ballots and its
-counted votes, hands them to the pure functions of comments.counting, and
-stores each contender's rank and score by each method (MethodStanding) and
-what the count found (ListCount: when, from how many ballots and voters,
-the Condorcet winner, a digest of the inputs).
+Net votes and Wilson move with every vote (comments.votes). Schulze, Borda
+and Duels (Bradley-Terry) need every member's whole preference at once, so
+a job counts them: it reads the list's approved contenders, its counted
+ballots, votes and duels, hands them to the pure functions of
+comments.counting, and stores each contender's rank and score by each
+method (MethodStanding) and what the count found (ListCount: when, from how
+many ballots and voters, the Condorcet winner, a digest of the inputs).
+
+Duels count apart from ballots and votes: Bradley-Terry strengths fitted to
+every counted duel with a winner between approved contenders; its score is
+the chance of beating a randomly chosen other contender (All Our Ideas'
+score), and the standing also keeps the strength and the number of duels a
+contender was in, which the next duel's pair is chosen by (comments.duels).
 
 A change to a list's votes or ballots queues its count (comments.tasks.queue_count); at
 most one count per list waits at a time, so a burst of votes costs one
@@ -19,49 +25,66 @@ import hashlib
 from dataclasses import dataclass
 
 import numpy as np
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from scipy import sparse
 
 from cities.models import Contender, ContenderList, ContenderStatus
+from comments.counting.bradley_terry import (
+    Duels,
+    bradley_terry_strengths,
+    duels_from_rows,
+    win_chances,
+)
 from comments.counting.pairwise import pairwise_matrix
 from comments.counting.preferences import tier_matrix
 from comments.counting.ranks import ranks_from_scores
 from comments.counting.schulze import count_schulze
-from comments.models import Ballot, BallotEntry, CountedMethod, ListCount, MethodStanding, Vote
+from comments.models import (
+    Ballot,
+    BallotEntry,
+    CountedMethod,
+    Duel,
+    ListCount,
+    MethodStanding,
+    Vote,
+)
+from comments.uncertainty import Resampled, resample
 
 
 @dataclass(frozen=True)
 class ListInputs:
-    """What a count reads, as arrays: contenders in join order, ballot entries and votes."""
+    """What a count reads, as arrays: contenders in join order, ballot entries, votes, duels."""
 
     contender_ids: np.ndarray  # (n,), ascending: join order, the tie-break.
     ballot_rows: np.ndarray  # (B, 3): member id, contender id, position.
     vote_rows: np.ndarray  # (V, 3): member id, contender id, +1 or -1.
+    duel_rows: np.ndarray  # (D, 4): member id, left id, right id, winner id (0: undecided).
 
     @property
     def digest(self) -> str:
         """SHA-256 of everything counted: the same rows always give the same digest."""
         hasher = hashlib.sha256()
-        for rows in (self.contender_ids, self.ballot_rows, self.vote_rows):
+        for rows in (self.contender_ids, self.ballot_rows, self.vote_rows, self.duel_rows):
             hasher.update(np.ascontiguousarray(rows, dtype=np.int64).tobytes())
             hasher.update(b"|")
         return hasher.hexdigest()
 
 
-def _rows(sql: str, params: list) -> np.ndarray:
+def _rows(sql: str, params: list, columns: int = 3) -> np.ndarray:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return np.array(cursor.fetchall(), dtype=np.int64).reshape(-1, 3)
+        return np.array(cursor.fetchall(), dtype=np.int64).reshape(-1, columns)
 
 
 def read_inputs(contender_list: ContenderList) -> ListInputs:
-    """The list's approved contenders, counted ballot entries and counted votes, sorted.
+    """The list's approved contenders, counted ballot entries, votes and duels, sorted.
 
     Written in SQL: the ORM's model instances and tuples would cost more
     than the count itself on a list of a million votes. A ballot entry or
     vote on a contender that is not approved is left out, so the places
-    behind a rejected contender close up.
+    behind a rejected contender close up; so is a duel with one.
     """
     contenders = Contender._meta.db_table
     approved = f"SELECT id FROM {contenders} WHERE contender_list_id = %s AND status = %s"
@@ -80,12 +103,37 @@ def read_inputs(contender_list: ContenderList) -> ListInputs:
         "ORDER BY v.user_id, v.contender_id",
         params,
     )
-    return ListInputs(contender_ids, ballot_rows, vote_rows)
+    duel_rows = _rows(
+        f"SELECT d.user_id, d.left_id, d.right_id, COALESCE(d.winner_id, 0) "
+        f"FROM {Duel._meta.db_table} d "
+        f"WHERE d.contender_list_id = %s AND d.voided_at IS NULL "
+        f"AND d.left_id IN ({approved}) AND d.right_id IN ({approved}) "
+        "ORDER BY d.user_id, d.number",
+        [contender_list.pk, *params, *params],
+        columns=4,
+    )
+    return ListInputs(contender_ids, ballot_rows, vote_rows, duel_rows)
+
+
+# What a standing stores beyond rank and score, in Tally.extras' order.
+STANDING_EXTRAS = (
+    "strength",
+    "comparisons",
+    "rank_lower",
+    "rank_upper",
+    "top_ten_chance",
+    "conservative_rank",
+    "band",
+)
 
 
 @dataclass(frozen=True)
 class Tally:
-    """A count of one list: each method's ranks and scores by contender id, and its findings."""
+    """A count of one list: each method's ranks and scores by contender id, and its findings.
+
+    `strengths` and `comparisons` (by contender id) are the Duels method's
+    own: the Bradley-Terry strength and the counted duels a contender was in.
+    """
 
     inputs: ListInputs
     ranks: dict[str, dict[int, int]]
@@ -94,6 +142,42 @@ class Tally:
     voters: int
     condorcet_counted: int
     condorcet_winner_id: int | None
+    duels: int
+    duelists: int
+    strengths: dict[int, float]
+    comparisons: dict[int, int]
+    resampled: dict[str, Resampled]
+
+    def findings(self, method: str) -> dict:
+        """What the count of `method` found, as its ListCount stores it."""
+        bootstrap = self.resampled[method].findings()
+        if method == CountedMethod.BRADLEY_TERRY:
+            return {
+                "ballots": 0,
+                "voters": self.duelists,
+                "condorcet_counted": 0,
+                "condorcet_winner_id": None,
+                **bootstrap,
+            }
+        return {
+            "ballots": self.ballots,
+            "voters": self.voters,
+            "condorcet_counted": self.condorcet_counted,
+            "condorcet_winner_id": self.condorcet_winner_id,
+            **bootstrap,
+        }
+
+    def extras(self, method: str, contender_id: int) -> dict:
+        """The fields of a standing beyond rank and score: the Duels method's strength and
+        comparisons, and every method's rank interval."""
+        interval = self.resampled[method].standing(contender_id)
+        if method != CountedMethod.BRADLEY_TERRY:
+            return {"strength": None, "comparisons": None, **interval}
+        return {
+            "strength": self.strengths[contender_id],
+            "comparisons": self.comparisons[contender_id],
+            **interval,
+        }
 
 
 def preference_tiers(inputs: ListInputs) -> sparse.csr_array:
@@ -112,25 +196,83 @@ def preference_tiers(inputs: ListInputs) -> sparse.csr_array:
     )
 
 
-def tally(inputs: ListInputs) -> Tally:
-    """Count the inputs by Schulze and Borda (comments.counting), mapped back to ids."""
+@dataclass(frozen=True)
+class DuelCount:
+    """The Duels method's count: strengths, scores and comparisons (n,), in join order."""
+
+    table: Duels
+    strengths: np.ndarray
+    scores: np.ndarray
+    comparisons: np.ndarray
+    duels: int
+    duelists: int
+
+
+def count_duels(contender_ids: np.ndarray, duel_rows: np.ndarray) -> DuelCount:
+    """Bradley-Terry over the decided duels; every duel counts as a comparison.
+
+    With the prior (DUEL_PRIOR_DUELS > 0) and no decided duel at all, every
+    strength is 1 and every score 50.
+    """
+    decided = duel_rows[duel_rows[:, 3] != 0]
+    members = np.unique(decided[:, 0])
+    winners = decided[:, 3]
+    losers = np.where(decided[:, 1] == winners, decided[:, 2], decided[:, 1])
+    duels = duels_from_rows(
+        n_members=len(members),
+        n_contenders=len(contender_ids),
+        members=np.searchsorted(members, decided[:, 0]),
+        winners=np.searchsorted(contender_ids, winners),
+        losers=np.searchsorted(contender_ids, losers),
+    )
+    strengths = bradley_terry_strengths(duels.wins(), prior_duels=settings.DUEL_PRIOR_DUELS)
+    sides = np.searchsorted(contender_ids, duel_rows[:, 1:3].ravel())
+    return DuelCount(
+        table=duels,
+        strengths=strengths,
+        scores=win_chances(strengths),
+        comparisons=np.bincount(sides, minlength=len(contender_ids)),
+        duels=len(decided),
+        duelists=len(members),
+    )
+
+
+def tally(inputs: ListInputs, *, seed: int) -> Tally:
+    """Count the inputs by Schulze, Borda and Duels (comments.counting), mapped back to ids,
+    with every method's rank intervals from a bootstrap seeded by `seed`."""
     ids = inputs.contender_ids
     ballot_members = np.unique(inputs.ballot_rows[:, 0])
-    count = count_schulze(preference_tiers(inputs))
+    tiers = preference_tiers(inputs)
+    count = count_schulze(tiers)
     borda_ranks = ranks_from_scores(count.borda)
     borda_scores = {int(pk): float(points) for pk, points in zip(ids, count.borda, strict=True)}
     winner = count.condorcet_winner
+    duels = count_duels(ids, inputs.duel_rows)
+
+    def by_id(values: np.ndarray) -> dict:
+        return dict(zip(ids.tolist(), values.tolist(), strict=True))
+
     return Tally(
         inputs=inputs,
         ranks={
-            CountedMethod.SCHULZE: dict(zip(ids.tolist(), count.ranks.tolist(), strict=True)),
-            CountedMethod.BORDA: dict(zip(ids.tolist(), borda_ranks.tolist(), strict=True)),
+            CountedMethod.SCHULZE: by_id(count.ranks),
+            CountedMethod.BORDA: by_id(borda_ranks),
+            CountedMethod.BRADLEY_TERRY: by_id(ranks_from_scores(duels.strengths)),
         },
-        scores={CountedMethod.SCHULZE: borda_scores, CountedMethod.BORDA: borda_scores},
+        scores={
+            CountedMethod.SCHULZE: borda_scores,
+            CountedMethod.BORDA: borda_scores,
+            CountedMethod.BRADLEY_TERRY: by_id(duels.scores),
+        },
         ballots=len(ballot_members),
         voters=len(np.setdiff1d(np.unique(inputs.vote_rows[:, 0]), ballot_members)),
         condorcet_counted=len(count.counted),
         condorcet_winner_id=None if winner is None else int(ids[winner]),
+        duels=duels.duels,
+        duelists=duels.duelists,
+        strengths=by_id(duels.strengths),
+        comparisons=by_id(duels.comparisons),
+        resampled=resample(contender_ids=ids, tiers=tiers, duels=duels.table, seed=seed),
     )
 
 
@@ -141,7 +283,7 @@ def head_to_head_among(
 
     d[i, j] of the head-to-head table Schulze counts (comments.counting.pairwise),
     for a few contenders (a method page's top ten), by contender id pair.
-    Three queries whatever the size of the list; the work is the sparse
+    Four queries whatever the size of the list; the work is the sparse
     products over every member at once, so a page caches what it gets.
     Contenders no longer approved are left out.
     """
@@ -170,7 +312,7 @@ def count_list(contender_list: ContenderList) -> Tally:
     stored is counted from the latest rows.
     """
     list(ContenderList.objects.select_for_update().filter(pk=contender_list.pk).values("pk"))
-    result = tally(read_inputs(contender_list))
+    result = tally(read_inputs(contender_list), seed=contender_list.pk)
     now = timezone.now()
     MethodStanding.objects.filter(contender_list=contender_list).delete()
     MethodStanding.objects.bulk_create(
@@ -180,6 +322,7 @@ def count_list(contender_list: ContenderList) -> Tally:
             method=method,
             rank=rank,
             score=result.scores[method][contender_id],
+            **result.extras(method, contender_id),
         )
         for method, ranks in result.ranks.items()
         for contender_id, rank in ranks.items()
@@ -194,8 +337,7 @@ def count_list(contender_list: ContenderList) -> Tally:
                 "ballots": result.ballots,
                 "voters": result.voters,
                 "contenders": len(result.inputs.contender_ids),
-                "condorcet_counted": result.condorcet_counted,
-                "condorcet_winner_id": result.condorcet_winner_id,
+                **result.findings(method),
             },
         )
     return result
@@ -203,13 +345,21 @@ def count_list(contender_list: ContenderList) -> Tally:
 
 def find_count_drift(contender_list: ContenderList) -> list[str]:
     """Where the stored results differ from a recount of the rows now (empty if none)."""
-    result = tally(read_inputs(contender_list))
+    result = tally(read_inputs(contender_list), seed=contender_list.pk)
     stored = {
-        (row.method, row.contender_id): (row.rank, row.score)
+        (row.method, row.contender_id): (
+            row.rank,
+            row.score,
+            *(getattr(row, name) for name in STANDING_EXTRAS),
+        )
         for row in MethodStanding.objects.filter(contender_list=contender_list)
     }
     expected = {
-        (method, contender_id): (rank, result.scores[method][contender_id])
+        (method, contender_id): (
+            rank,
+            result.scores[method][contender_id],
+            *result.extras(method, contender_id).values(),
+        )
         for method, ranks in result.ranks.items()
         for contender_id, rank in ranks.items()
     }

@@ -9,6 +9,8 @@ urlpatterns = [
     path("lists/<slug:slug>/suggest/", views.suggest, name="suggest"),
     path("lists/<slug:slug>/ballot/", views.ballot, name="ballot"),
     path("lists/<slug:slug>/ballot/withdraw/", views.ballot_withdraw, name="ballot_withdraw"),
+    # Before the contender page, whose city slug would otherwise take "duel".
+    path("lists/<slug:slug>/duel/", views.duel, name="duel"),
     path(
         "lists/<slug:list_slug>/<slug:city_slug>/",
         views.contender_comments,

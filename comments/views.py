@@ -20,7 +20,9 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from cities.forms import SearchForm
 from cities.models import Contender, ContenderList
 from comments.ballots import save_ballot, withdraw_ballot
-from comments.forms import BallotForm, CommentForm, ReportForm, SuggestForm, VoteForm
+from comments.duel_page import duel_page, token_reader
+from comments.duels import answer_duel
+from comments.forms import BallotForm, CommentForm, DuelAnswer, ReportForm, SuggestForm, VoteForm
 from comments.models import BallotEntry, Comment, ModerationLogEntry, Vote
 from comments.pages import ballot_page, contender_page
 from comments.services import (
@@ -388,6 +390,56 @@ def ballot_withdraw(request, slug):
     else:
         messages.info(request, f"You had no ballot for “{contender_list.title}”.")
     return redirect(back)
+
+
+# --- Duels ---------------------------------------------------------------------------------------
+
+NOT_COUNTED = (
+    "Thank you for trying a duel. It was not counted: sign up, or log in, "
+    "and every duel you answer counts."
+)
+
+
+@GET_OR_POST
+def duel(request, slug):
+    """Two contenders side by side: pick one, or can't decide; a post goes to the next duel.
+
+    Anonymous visitors may try one: nothing of it is stored, and they are
+    asked to sign up to be counted.
+    """
+    contender_list = get_object_or_404(ContenderList, slug=slug)
+    here = reverse("comments:duel", args=[contender_list.slug])
+    form = None
+    if request.method == "POST":
+        form = DuelAnswer(
+            request.POST,
+            read_token=token_reader(user=request.user, contender_list=contender_list),
+        )
+        if form.is_valid():
+            if not request.user.is_authenticated:
+                messages.info(request, NOT_COUNTED)
+                return redirect(f"{reverse('account_signup')}?next={here}")
+            pair = form.cleaned_data["duel"]
+            try:
+                answer_duel(
+                    user=request.user,
+                    contender_list_id=contender_list.pk,
+                    number=pair.number,
+                    left_id=pair.left_id,
+                    right_id=pair.right_id,
+                    winner_id=form.winner_id(),
+                    reason=form.cleaned_data["reason"],
+                )
+            except ActionRefused as refusal:
+                return refuse(request, refusal, here)
+            messages.success(request, "Counted. Here is the next duel.")
+            return redirect(here)
+    try:
+        context = duel_page(request, contender_list=contender_list, form=form)
+    except ActionRefused as refusal:
+        return refuse(request, refusal, contender_list.get_absolute_url())
+    status = 400 if form is not None else 200
+    return render(request, "comments/duel.html", context, status=status)
 
 
 # --- Members and the moderation log ------------------------------------------------------------

@@ -156,7 +156,11 @@ def _member_votes_generation(user_id: int) -> str:
 
 
 def member_votes_in(user: AbstractBaseUser, contender_list_id: int) -> dict[int, int]:
-    """The member's counted votes in a list (1 or -1 by contender), kept while unchanged."""
+    """The member's counted votes in a list (1 or -1 by contender), kept while unchanged.
+
+    Read from the primary database (its `connection`), never a replica a
+    moment behind: what is kept must be what the generation stands for.
+    """
     if not user.is_authenticated:
         return {}
     return generations.read_through(
@@ -327,7 +331,11 @@ def ensure_daily_snapshot(contender_list: ContenderList) -> None:
     # The ranked methods' places come from their latest count, where there is
     # one; a counted official method orders the day's ranks by them
     # (cities.models.with_places).
-    aliases = {CountedMethod.SCHULZE: "s", CountedMethod.BORDA: "b"}
+    aliases = {
+        CountedMethod.SCHULZE: "s",
+        CountedMethod.BORDA: "b",
+        CountedMethod.BRADLEY_TERRY: "d",
+    }
     standing = quote(MethodStanding._meta.db_table)
     joins = " ".join(
         f"LEFT JOIN {standing} {alias} ON {alias}.{quote('contender_id')} = c.{quote('id')} "

@@ -221,6 +221,15 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Seconds a queued count waits before it runs, so that a burst of votes and
 # ballots on a list costs one count (comments.tasks.queue_count).
 RANKED_COUNT_DELAY = env_int("RANKED_COUNT_DELAY", 10)
+# Duels (Bradley-Terry): each contender also plays this many virtual duels won
+# and as many lost against an average one, so a contender with no win has a
+# finite strength (comments/counting/bradley_terry.py). 0 fits the plain
+# maximum likelihood, as published examples do; it needs every contender to
+# have beaten, and lost to, a chain of the others.
+DUEL_PRIOR_DUELS = float(os.environ.get("DUEL_PRIOR_DUELS", "1"))
+# Bootstrap rounds behind every rank interval (comments/uncertainty.py): at
+# least 200, for stable 2.5th and 97.5th percentiles.
+COUNT_BOOTSTRAP_ROUNDS = env_int("COUNT_BOOTSTRAP_ROUNDS", 200)
 # Every list is counted again this often by `celery beat`, whatever changed.
 RANKED_COUNT_EVERY = env_int("RANKED_COUNT_EVERY", 60 * 60)
 CELERY_BEAT_SCHEDULE = {
@@ -412,4 +421,6 @@ RATE_LIMITS = {
     # A ballot is one save of a whole top ten: a member rearranging theirs
     # saves a few times a minute, never dozens.
     "ballot": {"established": {"minute": 10, "day": 100}, "new": {"minute": 5, "day": 30}},
+    # A duel is one tap: as quick as a vote, and capped like one.
+    "duel": {"established": {"minute": 60, "day": 1000}, "new": {"minute": 40, "day": 200}},
 }

@@ -8,14 +8,21 @@ from django.db.models import Count
 from bench.generate import World, build, grow_big_list
 from cities.models import Contender, ContenderList
 from comments.counts import find_drift
-from comments.models import Ballot, Comment, Report, Vote
+from comments.models import Ballot, Comment, Duel, Report, Vote
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
 
 def test_the_generator_builds_the_world_it_is_asked_for_without_drift():
     world = World(
-        lists=3, contenders=40, users=300, votes=2_000, comments=200, reports=30, ballots=90
+        lists=3,
+        contenders=40,
+        users=300,
+        votes=2_000,
+        comments=200,
+        reports=30,
+        ballots=90,
+        duels=400,
     )
 
     build(world, replace=True, out=io.StringIO())
@@ -31,6 +38,8 @@ def test_the_generator_builds_the_world_it_is_asked_for_without_drift():
     assert Ballot.objects.filter(contender_list=big_list).count() >= 45  # Half, by size.
     lengths = Ballot.objects.annotate(size=Count("entries")).values_list("size", flat=True)
     assert set(lengths) <= set(range(3, 11))
+    assert Duel.objects.filter(contender_list=big_list).count() == 400
+    assert Duel.objects.filter(winner__isnull=True).exists()
     for contender_list in ContenderList.objects.all():
         assert find_drift(contender_list) == []
     counts = sorted(Contender.objects.values_list("upvotes", flat=True), reverse=True)
@@ -38,7 +47,7 @@ def test_the_generator_builds_the_world_it_is_asked_for_without_drift():
 
 
 def test_growing_the_big_list_keeps_the_others():
-    build(World(lists=2, contenders=20, users=50, votes=100, comments=10), replace=True)
+    build(World(lists=2, contenders=20, users=50, votes=100, comments=10, duels=50), replace=True)
 
     grow_big_list(30, out=io.StringIO())
 

@@ -104,7 +104,7 @@ def test_web_processes_do_not_load_the_counting_libraries():
     """NumPy and SciPy cost each web worker tens of MB; only the counting job needs them."""
     show = (
         "import sys; from django.urls import resolve; resolve('/'); "
-        "import comments.votes, comments.ballots, comments.moderation; "
+        "import comments.votes, comments.ballots, comments.moderation, comments.duel_page; "
         "print('numpy' in sys.modules, 'scipy' in sys.modules)"
     )
 

@@ -28,6 +28,10 @@ class Migration(migrations.Migration):
                         "borda",
                         "Borda (a point for every contender a member prefers it to; counted by a job)",
                     ),
+                    (
+                        "duels",
+                        "Duels (Bradley-Terry: the chance of winning a duel; counted by a job)",
+                    ),
                 ],
                 default="net",
                 help_text="The official method: how the list page orders the contenders. Net votes and Wilson follow every vote; Schulze and Borda follow the queued count of votes and ballots. See the README, How lists are ranked.",
@@ -37,7 +41,7 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name="contenderlist",
             constraint=models.CheckConstraint(
-                condition=models.Q(("ranking__in", ["net", "wilson", "schulze", "borda"])),
+                condition=models.Q(("ranking__in", ["net", "wilson", "schulze", "borda", "duels"])),
                 name="contenderlist_ranking_valid",
             ),
         ),

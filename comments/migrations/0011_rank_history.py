@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('cities', '0005_ranks_are_computed'),
-        ('comments', '0006_ratelimit_counters'),
+        ('comments', '0009_rank_intervals'),
     ]
 
     operations = [

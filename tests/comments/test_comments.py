@@ -309,37 +309,19 @@ def test_the_list_shows_each_top_tens_most_liked_comment(client, member, contend
 def test_the_contender_page_runs_the_same_queries(
     member_client, member, contender, django_assert_num_queries, comments, relaxed_rate_limits
 ):
-    """
+    """Session, user, contender, vote; comment count, page, replies, thumbs.
 
-    from datetime import timedelta
-
-    import pytest
-    from django.utils import timezone
-
-    from cities.models import RankingMethod
-    from comments.counts import find_drift
-    from comments.models import CommentVote, RankSnapshot, Report, ReportReason, Vote
-    from comments.moderation import make_moderator, suspend_user, void_votes
-    from comments.services import (
-        ActionRefused,
-        cast_vote,
-        post_comment,
-        report_comment,
-        thumb_comment,
-    )
-    from tests.factories import UserFactory
-    from tests.helpers import at_rank, rank_of
-    Session, user, contender, vote; comment count, page, replies, thumbs.
-
-        The member has posted, so their standing is remembered, not asked again;
-        without Redis, remembering is one read of the cache table.
+    The member has posted, so their standing is remembered, not asked again;
+    without Redis, remembering is one read of the cache table.
     """
     for number in range(comments):
         comment = say(UserFactory(), contender, f"Comment number {number}.")
         say(member, contender, "A reply.", parent=comment)
         thumb_comment(user=member, comment_id=comment.pk, value=1)
 
-    with django_assert_num_queries(11):  # The history chart: snapshots and events.
+    # The nine above, the standings by each counted method with how sure they
+    # are, and the history chart's snapshots and events.
+    with django_assert_num_queries(12):
         member_client.get(contender.get_comments_url())
-    with django_assert_num_queries(9):  # The chart drawn already.
+    with django_assert_num_queries(10):  # The chart drawn already.
         member_client.get(contender.get_comments_url())

@@ -37,6 +37,7 @@ EXPECTED_PERMISSIONS = {
     "comments.resolve_report",
     "comments.view_vote",
     "comments.view_ballot",
+    "comments.view_duel",
     "comments.void_vote",
     "comments.view_member",
     "comments.view_suspension",

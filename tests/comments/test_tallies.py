@@ -1,4 +1,4 @@
-"""Counting lists by Schulze and Borda from stored ballots and votes, and checking it."""
+"""Counting lists by Schulze, Borda and Duels from the stored rows, and checking it."""
 
 import io
 
@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings, strategies
 
 from cities.models import Contender
 from comments.ballots import save_ballot, withdraw_ballot
+from comments.duels import answer_duel
 from comments.models import CountedMethod, ListCount, MethodStanding
 from comments.moderation import make_moderator, reject_contender, void_votes
 from comments.services import cast_vote
@@ -23,14 +24,19 @@ pytestmark = pytest.mark.django_db
 SCHULZE, BORDA = CountedMethod.SCHULZE, CountedMethod.BORDA
 
 
-@pytest.fixture
-def letters(db):
-    """A list of five contenders named A to E, by contender id."""
+def lettered_list(letters: str):
+    """A list of contenders named by `letters`, and their contender ids by letter."""
     contender_list = ContenderListFactory()
     return contender_list, {
         letter: ContenderFactory(contender_list=contender_list, city=CityFactory(name=letter)).pk
-        for letter in "ABCDE"
+        for letter in letters
     }
+
+
+@pytest.fixture
+def letters(db):
+    """A list of five contenders named A to E, by contender id."""
+    return lettered_list("ABCDE")
 
 
 def standings(contender_list, ids, method) -> dict[str, tuple[int, float]]:
@@ -59,6 +65,81 @@ def test_wikipedias_example_counts_as_published(letters):
     found = ListCount.objects.get(contender_list=contender_list, method=SCHULZE)
     assert (found.ballots, found.voters, found.contenders) == (45, 0, 5)
     assert found.condorcet_winner is None  # E wins by Schulze but loses to C head to head.
+
+
+# Wikipedia, "Bradley-Terry model": wins of A over B, C, D; of B; of C; of D.
+WIKIPEDIA_DUELS = {"A": (2, 0, 1), "B": (3, 5, 0), "C": (0, 3, 1), "D": (4, 0, 3)}
+
+
+def answer_duels(contender_list, ids, wins: dict[str, tuple[int, ...]]) -> None:
+    """Each win as a duel of its own member, through the service the duel page posts to."""
+    for winner, counts in wins.items():
+        losers = [letter for letter in "ABCD" if letter != winner]
+        for loser, times in zip(losers, counts, strict=True):
+            for user in UserFactory.create_batch(times):
+                answer_duel(
+                    user=user,
+                    contender_list_id=contender_list.pk,
+                    number=1,
+                    left_id=ids[loser],
+                    right_id=ids[winner],
+                    winner_id=ids[winner],
+                )
+
+
+@pytest.fixture
+def four_teams(db):
+    """A list of four contenders named A to D, by contender id."""
+    return lettered_list("ABCD")
+
+
+def test_wikipedias_bradley_terry_example_counts_as_published(four_teams, settings):
+    settings.DUEL_PRIOR_DUELS = 0  # The plain maximum likelihood, as Wikipedia fits it.
+    contender_list, ids = four_teams
+    answer_duels(contender_list, ids, WIKIPEDIA_DUELS)
+
+    count_list(contender_list)
+
+    rows = {
+        row.contender_id: row
+        for row in MethodStanding.objects.filter(method=CountedMethod.BRADLEY_TERRY)
+    }
+    strengths = [round(rows[ids[letter]].strength, 3) for letter in "ABCD"]
+    assert strengths == [0.640, 1.043, 0.660, 2.270]
+    assert sorted("ABCD", key=lambda letter: rows[ids[letter]].rank) == list("DBCA")
+    # The score: the chance of beating a random other, here D against A, B and C.
+    p = dict(zip("ABCD", strengths, strict=True))
+    d_score = 100 * sum(p["D"] / (p["D"] + p[other]) for other in "ABC") / 3
+    assert rows[ids["D"]].score == pytest.approx(d_score, abs=0.05)
+    # Games played: wins plus losses, A 3 + 7, B 8 + 5, C 4 + 8, D 7 + 2.
+    assert [rows[ids[letter]].comparisons for letter in "ABCD"] == [10, 13, 12, 9]
+    found = ListCount.objects.get(
+        contender_list=contender_list, method=CountedMethod.BRADLEY_TERRY
+    )
+    assert (found.voters, found.contenders) == (22, 4)
+
+
+def test_duels_with_the_prior_keep_the_order_and_stay_finite(four_teams):
+    contender_list, ids = four_teams
+    answer_duels(contender_list, ids, WIKIPEDIA_DUELS)
+    undecided = UserFactory()
+    answer_duel(
+        user=undecided,
+        contender_list_id=contender_list.pk,
+        number=1,
+        left_id=ids["A"],
+        right_id=ids["B"],
+        winner_id=None,
+        reason="Never been to either",
+    )
+
+    result = count_list(contender_list)
+
+    by_letter = {letter: result.strengths[pk] for letter, pk in ids.items()}
+    assert sorted(by_letter, key=by_letter.get, reverse=True) == list("DBCA")
+    assert result.duels == 22  # "Can't decide" is a comparison, not a duel won.
+    assert result.comparisons[ids["A"]] == 11
+    assert find_count_drift(contender_list) == []
 
 
 def test_members_without_a_ballot_count_through_their_votes(letters):
@@ -140,7 +221,10 @@ def test_a_count_replaces_the_last_one(letters):
 
     again = ListCount.objects.get(contender_list=contender_list, method=SCHULZE)
     assert again.inputs_digest != first.inputs_digest
-    assert MethodStanding.objects.filter(contender_list=contender_list).count() == 10
+    # Five contenders, each once by every method.
+    assert MethodStanding.objects.filter(contender_list=contender_list).count() == 5 * len(
+        CountedMethod
+    )
     assert standings(contender_list, ids, SCHULZE)["E"][0] == 1
 
 
@@ -253,3 +337,80 @@ def test_a_vote_queues_a_count(letters):
     cast_vote(user=UserFactory(), contender_id=ids["B"], value=1)
 
     assert standings(contender_list, ids, BORDA)["B"] == (1, 4)
+
+
+# --- How sure the ranks are: the bootstrap ---------------------------------------------------
+
+
+def intervals(contender_list, method) -> dict[int, tuple]:
+    rows = MethodStanding.objects.filter(contender_list=contender_list, method=method)
+    return {
+        row.contender_id: (
+            row.rank_lower,
+            row.rank_upper,
+            row.top_ten_chance,
+            row.conservative_rank,
+            row.band,
+        )
+        for row in rows
+    }
+
+
+def widths(contender_list, method) -> int:
+    """The sum of the widths of the method's rank intervals."""
+    return sum(upper - lower for lower, upper, *_ in intervals(contender_list, method).values())
+
+
+def test_every_method_stores_rank_intervals_and_a_recount_stores_the_same(letters):
+    contender_list, ids = letters
+    cast_ballots(contender_list, ids, WIKIPEDIA_BALLOTS)
+    answer_duels(contender_list, ids, WIKIPEDIA_DUELS)
+
+    count_list(contender_list)
+    first = {method: intervals(contender_list, method) for method in CountedMethod}
+    count_list(contender_list)
+
+    for method in CountedMethod:
+        assert intervals(contender_list, method) == first[method]
+        found = ListCount.objects.get(contender_list=contender_list, method=method)
+        assert (found.rounds, found.seed, found.resampled_contenders) == (
+            200,
+            contender_list.pk,
+            5,
+        )
+        for row in MethodStanding.objects.filter(contender_list=contender_list, method=method):
+            assert 1 <= row.rank_lower <= row.rank_upper <= 5
+            assert row.conservative_rank <= row.rank_lower
+            assert row.top_ten_chance == 1.0  # Five contenders are all in a Top Ten.
+    assert (
+        ListCount.objects.get(contender_list=contender_list, method=BORDA).resampled_members == 45
+    )
+    duels = ListCount.objects.get(
+        contender_list=contender_list, method=CountedMethod.BRADLEY_TERRY
+    )
+    assert duels.resampled_members == 22
+    assert find_count_drift(contender_list) == []
+
+
+def test_the_intervals_shrink_as_members_are_added(letters):
+    """The same electorate four times over: each rank is surer, none less sure."""
+    contender_list, ids = letters
+    cast_ballots(contender_list, ids, WIKIPEDIA_BALLOTS)
+    count_list(contender_list)
+    before = {method: widths(contender_list, method) for method in (SCHULZE, BORDA)}
+
+    for _ in range(3):
+        cast_ballots(contender_list, ids, WIKIPEDIA_BALLOTS)
+    count_list(contender_list)
+
+    for method in (SCHULZE, BORDA):
+        assert widths(contender_list, method) < before[method]
+
+
+def test_a_list_nobody_voted_on_stores_no_intervals(letters):
+    contender_list, _ = letters
+
+    count_list(contender_list)
+
+    assert set(intervals(contender_list, BORDA).values()) == {(None,) * 5}
+    assert ListCount.objects.get(contender_list=contender_list, method=BORDA).rounds == 0

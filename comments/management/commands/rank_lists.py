@@ -7,8 +7,9 @@ from techvote.progress import Progress
 
 class Command(BaseCommand):
     help = (
-        "Count every list (or one, with --list) by the ranked methods, Schulze and Borda, "
-        "from its ballots and votes, and store the results, as the queued job does. "
+        "Count every list (or one, with --list) by the ranked methods, Schulze, Borda and "
+        "Duels (Bradley-Terry), from its ballots, votes and duels, and store the results, "
+        "as the queued job does. "
         "With --check, change nothing: recount from the rows, report every stored result "
         "that differs and exit non-zero if there is one."
     )
@@ -44,6 +45,7 @@ class Command(BaseCommand):
         done = (
             f"{len(lists)} lists checked, every stored result matches a recount"
             if check
-            else f"{len(lists)} lists counted by Schulze and Borda, {contenders} contenders ranked"
+            else f"{len(lists)} lists counted by Schulze, Borda and Duels, "
+            f"{contenders} contenders ranked"
         )
         self.stdout.write(self.style.SUCCESS(f"Ranked counts: {done}."))

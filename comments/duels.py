@@ -1,0 +1,170 @@
+"""Duels: "Which is more high-tech: Seoul or Taipei?", asked and answered.
+
+`next_duel` chooses the pair a member sees (comments.counting.pairs, from the
+comparisons and Bradley-Terry strengths the last count stored), and
+`answer_duel` is the only writer of Duel rows. A duel carries its number,
+the member's nth in the list; the number is unique per member and list, so
+a double click or a second window posting the same duel stores one row, and
+a duel answered differently meanwhile is refused with a 409.
+
+Anonymous visitors may try a duel, but nothing of it is stored: they are
+asked to sign up to be counted (see comments.views.duel).
+
+The pair is drawn with NumPy, imported when a duel is chosen, not when this
+module is: web workers load it only once they serve a duel page, and never
+SciPy (a test keeps web processes free of both at start-up).
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import FilteredRelation, Q
+
+from cities.models import Contender, ContenderList
+from comments.ballots import open_list
+from comments.exceptions import ActionRefused
+from comments.models import DUEL_REASON_MAX_LENGTH, CountedMethod, Duel
+from comments.ratelimits import check_rate_limit
+from comments.standing import ensure_can_participate
+from comments.tasks import queue_count
+
+# A stranger's duels draw from this seed: every anonymous visitor sees the same first pair.
+ANONYMOUS_SEED = 0
+
+
+@dataclass(frozen=True)
+class DuelPair:
+    """The next duel of a member: its number and the two contender ids, left first."""
+
+    number: int
+    left_id: int
+    right_id: int
+
+
+def duel_weights_of(contender_list: ContenderList) -> tuple[list[int], list[int], list[float]]:
+    """The list's approved contender ids in join order, their comparisons and strengths.
+
+    One query: the contenders, each with the Duels standing the last count
+    stored (a LEFT JOIN), so a contender the count has not seen yet has no
+    comparisons and strength 1.
+    """
+    duels_only = Q(method_standings__method=CountedMethod.BRADLEY_TERRY)
+    rows = list(
+        Contender.objects.approved()
+        .filter(contender_list=contender_list)
+        .annotate(duel_standing=FilteredRelation("method_standings", condition=duels_only))
+        .order_by("pk")
+        .values_list("pk", "duel_standing__comparisons", "duel_standing__strength")
+    )
+    ids = [pk for pk, _, _ in rows]
+    comparisons = [count or 0 for _, count, _ in rows]
+    strengths = [strength or 1.0 for _, _, strength in rows]
+    return ids, comparisons, strengths
+
+
+def next_duel(*, user: AbstractBaseUser, contender_list: ContenderList) -> DuelPair:
+    """The pair the member duels next: the same for the same member, list and counts.
+
+    Never the member's previous pair. Raises ActionRefused (409) when the
+    list has fewer than three approved contenders (two make one pair, which
+    would come up every time).
+    """
+    from comments.counting.pairs import choose_duel_pair
+
+    ids, comparisons, strengths = duel_weights_of(contender_list)
+    if len(ids) < 3:
+        raise ActionRefused(
+            f"“{contender_list.title}” needs at least three cities for duels.", status=409
+        )
+    latest = Duel.objects.latest_of(user, contender_list)
+    done = latest.number if latest else 0
+    previous = None
+    if latest is not None and latest.left_id in ids and latest.right_id in ids:
+        previous = (ids.index(latest.left_id), ids.index(latest.right_id))
+    left, right = choose_duel_pair(
+        comparisons=comparisons,
+        strengths=strengths,
+        member_id=user.pk if user.is_authenticated else ANONYMOUS_SEED,
+        duels_done=done,
+        previous_pair=previous,
+    )
+    return DuelPair(number=done + 1, left_id=ids[left], right_id=ids[right])
+
+
+def check_duel(
+    *, contender_list: ContenderList, left_id: int, right_id: int, winner_id: int | None
+) -> None:
+    """Refuse (400, 409) a pair that is not two approved contenders of the list, or a
+    winner that is neither of them."""
+    if left_id == right_id:
+        raise ActionRefused("A duel is between two different cities.", status=400)
+    if winner_id is not None and winner_id not in (left_id, right_id):
+        raise ActionRefused("The winner of a duel must be one of its two cities.", status=400)
+    found = dict(
+        Contender.objects.filter(
+            contender_list=contender_list, pk__in=[left_id, right_id]
+        ).values_list("pk", "status")
+    )
+    if len(found) != 2:
+        raise ActionRefused("A duel can only be between cities of its own list.", status=400)
+    if any(status != Contender.Status.APPROVED for status in found.values()):
+        raise ActionRefused(
+            "A city in this duel is waiting for a moderator or has left the list.", status=409
+        )
+
+
+@transaction.atomic
+def answer_duel(
+    *,
+    user: AbstractBaseUser,
+    contender_list_id: int,
+    number: int,
+    left_id: int,
+    right_id: int,
+    winner_id: int | None,
+    reason: str = "",
+) -> Duel:
+    """Store the member's answer to their duel `number`: `winner_id`, or None for can't decide.
+
+    Posting the same answer again (a double click) returns the stored duel
+    and writes nothing. Raises ActionRefused, with nothing written, for a
+    member who may not vote, a missing or closed list, a pair that is not
+    two approved contenders of the list, a winner outside the pair, a reason
+    with a winner or too long, a duel answered otherwise meanwhile, or a
+    member over the rate limit.
+    """
+    ensure_can_participate(user)
+    contender_list = open_list(contender_list_id)
+    reason = reason.strip()
+    if winner_id is not None and reason:
+        raise ActionRefused("A reason goes with “can't decide” only.", status=400)
+    if len(reason) > DUEL_REASON_MAX_LENGTH:
+        raise ActionRefused(
+            f"A reason has at most {DUEL_REASON_MAX_LENGTH} characters.", status=400
+        )
+    check_duel(
+        contender_list=contender_list, left_id=left_id, right_id=right_id, winner_id=winner_id
+    )
+    check_rate_limit(user, "duel")
+    asked = Duel(
+        user=user,
+        contender_list=contender_list,
+        number=number,
+        left_id=left_id,
+        right_id=right_id,
+        winner_id=winner_id,
+        reason=reason,
+    )
+    # ON CONFLICT DO NOTHING: a second post of the same number meets the
+    # unique constraint without an error that would end the transaction.
+    Duel.objects.bulk_create([asked], ignore_conflicts=True)
+    stored = Duel.objects.get(user=user, contender_list=contender_list, number=number)
+    same = (stored.left_id, stored.right_id, stored.winner_id, stored.reason)
+    if same != (left_id, right_id, winner_id, reason):
+        raise ActionRefused(
+            "You answered this duel differently in another window; here is your next one.",
+            status=409,
+        )
+    queue_count(contender_list.pk)
+    return stored
