@@ -9,12 +9,16 @@ password, a deactivation or a new email address is seen by the next request
 on every node; Django still checks the session's password hash on every
 request, against the row as it is now.
 
-A write that bypasses save() (QuerySet.update) must call forget_user().
+A row is kept only as the primary database holds it: read from a replica
+a moment behind (techvote/replicas.py), an old password would be kept under
+the new generation. A write that bypasses save() (QuerySet.update) must call
+forget_user().
 """
 
 from allauth.account.auth_backends import AuthenticationBackend
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models.signals import post_delete, post_save
 
 from techvote import generations
@@ -35,7 +39,7 @@ class KeptUserMixin:
         UserModel = get_user_model()
 
         def load():
-            return UserModel._default_manager.filter(pk=user_id).first()
+            return UserModel._default_manager.using(DEFAULT_DB_ALIAS).filter(pk=user_id).first()
 
         key, generation = _keys(user_id)
         user = generations.read_through(key, generation=generation, load=load)
