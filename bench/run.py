@@ -136,7 +136,8 @@ class Server:
             try:
                 urllib.request.urlopen(f"{self.url}/healthz", timeout=2).read()
                 return self
-            except (urllib.error.URLError, ConnectionError):
+            # A loaded machine may take longer than the timeout to answer: try again.
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
                 time.sleep(0.3)
         self.process.kill()
         raise SystemExit("gunicorn did not answer /healthz within a minute")
