@@ -18,8 +18,9 @@ SciPy (a test keeps web processes free of both at start-up).
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import FilteredRelation, Q
+from django.utils import timezone
 
 from cities.models import Contender, ContenderList
 from comments.ballots import open_list
@@ -114,6 +115,34 @@ def check_duel(
         )
 
 
+def _insert_once(duel: Duel) -> bool:
+    """Insert the duel unless its number is taken; whether it was inserted. One statement.
+
+    ON CONFLICT DO NOTHING: a second post of the same number meets the unique
+    constraint without an error that would end the transaction (and without
+    the two round trips of a savepoint).
+    """
+    table = Duel._meta.db_table
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (user_id, contender_list_id, number, left_id, right_id, "
+            "winner_id, reason, created_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
+            "ON CONFLICT (user_id, contender_list_id, number) DO NOTHING",
+            [
+                duel.user_id,
+                duel.contender_list_id,
+                duel.number,
+                duel.left_id,
+                duel.right_id,
+                duel.winner_id,
+                duel.reason,
+                now,
+            ],
+        )
+        return cursor.rowcount == 1
+
+
 @transaction.atomic
 def answer_duel(
     *,
@@ -124,15 +153,15 @@ def answer_duel(
     right_id: int,
     winner_id: int | None,
     reason: str = "",
-) -> Duel:
+) -> bool:
     """Store the member's answer to their duel `number`: `winner_id`, or None for can't decide.
 
-    Posting the same answer again (a double click) returns the stored duel
-    and writes nothing. Raises ActionRefused, with nothing written, for a
-    member who may not vote, a missing or closed list, a pair that is not
-    two approved contenders of the list, a winner outside the pair, a reason
-    with a winner or too long, a duel answered otherwise meanwhile, or a
-    member over the rate limit.
+    Returns True when it was stored now, False when this very answer was
+    already stored (a double click), which writes nothing. Raises
+    ActionRefused, with nothing written, for a member who may not vote, a
+    missing or closed list, a pair that is not two approved contenders of
+    the list, a winner outside the pair, a reason with a winner or too long,
+    a duel answered otherwise meanwhile, or a member over the rate limit.
     """
     ensure_can_participate(user)
     contender_list = open_list(contender_list_id)
@@ -156,15 +185,18 @@ def answer_duel(
         winner_id=winner_id,
         reason=reason,
     )
-    # ON CONFLICT DO NOTHING: a second post of the same number meets the
-    # unique constraint without an error that would end the transaction.
-    Duel.objects.bulk_create([asked], ignore_conflicts=True)
+    if _insert_once(asked):
+        queue_count(contender_list.pk)
+        return True
     stored = Duel.objects.get(user=user, contender_list=contender_list, number=number)
-    same = (stored.left_id, stored.right_id, stored.winner_id, stored.reason)
-    if same != (left_id, right_id, winner_id, reason):
+    if (stored.left_id, stored.right_id, stored.winner_id, stored.reason) != (
+        left_id,
+        right_id,
+        winner_id,
+        reason,
+    ):
         raise ActionRefused(
             "You answered this duel differently in another window; here is your next one.",
             status=409,
         )
-    queue_count(contender_list.pk)
-    return stored
+    return False

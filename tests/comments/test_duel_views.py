@@ -264,3 +264,18 @@ def test_a_closed_or_tiny_list_says_so(member_client, member, make_ranked_list):
 
 def test_a_missing_list_is_404(member_client, db):
     assert member_client.get("/lists/nowhere/duel/").status_code == 404
+
+
+@pytest.mark.parametrize("size", [8, 80])
+def test_an_answer_runs_the_same_statements_whatever_the_list_size(
+    member_client, make_ranked_list, assert_statements, size
+):
+    """Session, user, list; the service's standing (remembered: the cache table without
+    Redis), list, pair, rate-limit counter, and the insert."""
+    contender_list = make_ranked_list(size)
+    token = token_on(member_client.get(duel_url(contender_list)))
+
+    with assert_statements(8):
+        member_client.post(duel_url(contender_list), {"duel": token, "answer": "left"})
+
+    assert Duel.objects.count() == 1
