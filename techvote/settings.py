@@ -289,6 +289,11 @@ STORAGES = {
 if env_bool("TRUST_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Behind load balancers that add X-Forwarded-For (docker/haproxy.cfg), how
+# many of its addresses are theirs: allauth's limits per IP address then count
+# the client's address, not the load balancer's. 0 trusts the header never.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 # Container health checks call /healthz over plain HTTP from inside.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]

@@ -1,7 +1,9 @@
+import importlib
 from contextlib import contextmanager
 
 import pytest
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.test.utils import CaptureQueriesContext
 
 from tests.factories import CityFactory, ContenderFactory, ContenderListFactory, UserFactory
@@ -46,6 +48,20 @@ def moderator(db):
     user = UserFactory(username="marta")
     make_moderator(user)
     return user
+
+
+@pytest.fixture
+def moderators_group(transactional_db):
+    """The Moderators group, as migration 0003 creates it.
+
+    Live-server tests run on a transactional database, emptied after each
+    test, so rows written by data migrations are gone: run it again.
+    """
+    migration = importlib.import_module("comments.migrations.0003_moderators_group")
+    state = MigrationExecutor(connection).loader.project_state(
+        ("comments", "0003_moderators_group"), at_end=True
+    )
+    migration.create_group(state.apps, None)
 
 
 @pytest.fixture

@@ -31,6 +31,29 @@ def wait_for_port(port: int, timeout: float = 20) -> None:
     raise TimeoutError(f"nothing answered on port {port}")
 
 
+class OwnRedis:
+    """A redis-server on a free port that the test stops and starts."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.process = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self):
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+        )
+        wait_for_port(self.port)
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
 @contextmanager
 def gunicorn(*, workers: int = 1, **env: str):
     """gunicorn serving the site with the test settings and `env`; yields its base URL."""

@@ -7,7 +7,6 @@ lapsing, the log says so once, and Redis is used again once it answers.
 
 import logging
 import shutil
-import subprocess
 
 import pytest
 import redis
@@ -16,31 +15,12 @@ from django.urls import reverse
 from comments import ratelimits
 from techvote import cache as resilient_cache
 from tests.helpers import at_rank
-from tests.servers import free_port, wait_for_port
+from tests.servers import OwnRedis
 
 pytestmark = pytest.mark.skipif(not shutil.which("redis-server"), reason="needs redis-server")
 
 # Votes as htmx sends them, answered 200 with the vote controls.
 HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-class OwnRedis:
-    """A redis-server on a free port that the test stops and starts."""
-
-    def __init__(self):
-        self.port = free_port()
-        self.process = None
-
-    def start(self):
-        self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL,
-        )
-        wait_for_port(self.port)
-
-    def stop(self):
-        self.process.terminate()
-        self.process.wait(timeout=10)
 
 
 @pytest.fixture
