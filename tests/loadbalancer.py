@@ -36,6 +36,11 @@ def config_for(nodes: list[str], port: int) -> str:
 @contextmanager
 def haproxy(nodes: list[str]):
     """HAProxy balancing over `nodes`; yields its base URL once every node is up in it."""
+    for node in nodes:
+        # A node's first request waits for its worker to load Django: let that
+        # be over before the first health check, or the node starts as down.
+        status, _, body = fetch(node + "/healthz")
+        assert status == 200, body
     port = free_port()
     folder = Path(tempfile.mkdtemp(prefix="techvote-haproxy-"))
     config = folder / "haproxy.cfg"

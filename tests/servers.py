@@ -31,6 +31,12 @@ def wait_for_port(port: int, timeout: float = 20) -> None:
     raise TimeoutError(f"nothing answered on port {port}")
 
 
+def postgres_url(db: dict) -> str:
+    """The URL other processes reach the PostgreSQL database of Django's `db` settings by."""
+    host = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+    return f"postgres://{db['USER']}@{host}/{db['NAME']}"
+
+
 class OwnRedis:
     """A redis-server on a free port that the test stops and starts."""
 
