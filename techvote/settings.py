@@ -159,9 +159,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # they mirror the primary: no test database is made on a read-only server.
 DATABASE_REPLICAS = []
 for _number, _url in enumerate(env_list("DATABASE_REPLICA_URL", []), start=1):
-    _replica = dj_database_url.parse(
-        _url, conn_max_age=env_int("CONN_MAX_AGE", 600), conn_health_checks=True
-    )
+    # No health check of Django's: the router asks a replica itself, once a
+    # page view, before choosing it (techvote/replicas.py).
+    _replica = dj_database_url.parse(_url, conn_max_age=env_int("CONN_MAX_AGE", 600))
     if _replica["ENGINE"] != DATABASES["default"]["ENGINE"]:
         raise ImproperlyConfigured(
             "DATABASE_REPLICA_URL must name the same kind of database as DATABASE_URL."
