@@ -19,6 +19,7 @@ from cities.models import City
 from techvote import replicas
 from techvote.middleware import FRESH_COOKIE
 from tests.helpers import at_rank
+from tests.servers import fetch, gunicorn, postgres_url
 from tests.standby import Standby
 
 ALIAS = "replica_1"
@@ -71,6 +72,13 @@ def contender_list(make_ranked_list, routed):
     return contender_list
 
 
+def rename(city: City, name: str) -> None:
+    """Rename the city as the site does: a save, which also moves its updated_at."""
+    city = City.objects.get(pk=city.pk)
+    city.name = name
+    city.save()
+
+
 def top_city(client: Client, contender_list) -> str:
     """The name of the city the list page shows first."""
     page = client.get(contender_list.get_absolute_url())
@@ -91,7 +99,7 @@ def test_page_reads_go_to_the_standby_and_writes_to_the_primary(routed, contende
     first = at_rank(contender_list, 1).city
     routed.pause_replay()
 
-    City.objects.filter(pk=first.pk).update(name="Renamed on the primary")
+    rename(first, "Renamed on the primary")
 
     assert top_city(Client(), contender_list) == first.name, "the page read the standby"
     assert City.objects.get(pk=first.pk).name == "Renamed on the primary", "outside a page"
@@ -103,7 +111,7 @@ def test_page_reads_go_to_the_standby_and_writes_to_the_primary(routed, contende
 def test_a_read_inside_a_transaction_goes_to_the_primary(routed, contender_list):
     city = at_rank(contender_list, 1).city
     routed.pause_replay()
-    City.objects.filter(pk=city.pk).update(name="Renamed on the primary")
+    rename(city, "Renamed on the primary")
     seen = {}
 
     def page_view(request):
@@ -143,7 +151,7 @@ def test_pages_keep_working_while_the_standby_is_down_and_use_it_again_when_back
     first = at_rank(contender_list, 1).city
     routed.stop()
     try:
-        City.objects.filter(pk=first.pk).update(name="Renamed while it was down")
+        rename(first, "Renamed while it was down")
         with caplog.at_level(logging.WARNING, logger="techvote.replicas"):
             assert top_city(Client(), contender_list) == "Renamed while it was down"
             assert top_city(Client(), contender_list) == "Renamed while it was down"
@@ -154,7 +162,7 @@ def test_pages_keep_working_while_the_standby_is_down_and_use_it_again_when_back
         routed.start()
     routed.wait_until_caught_up()
     routed.pause_replay()
-    City.objects.filter(pk=first.pk).update(name="Renamed once it was back")
+    rename(first, "Renamed once it was back")
     caplog.clear()
 
     with caplog.at_level(logging.WARNING, logger="techvote.replicas"):
@@ -163,3 +171,26 @@ def test_pages_keep_working_while_the_standby_is_down_and_use_it_again_when_back
     assert [r.getMessage() for r in caplog.records] == [
         f"Database replica {ALIAS} is back: page reads use it again."
     ]
+
+
+def test_a_server_given_the_variable_reads_pages_from_the_standby(routed, contender_list):
+    first = at_rank(contender_list, 1).city
+    url = contender_list.get_absolute_url()
+    routed.pause_replay()
+    rename(first, "Renamed on the primary")
+
+    with gunicorn(
+        DATABASE_URL=postgres_url(connections["default"].settings_dict),
+        DATABASE_REPLICA_URL=postgres_url(routed.settings_dict()),
+    ) as site:
+        status, _, from_standby = fetch(site + url)
+        routed.stop()
+        try:
+            status_while_down, _, from_primary = fetch(site + url)
+        finally:
+            routed.start()
+
+    assert status == status_while_down == 200
+    assert first.name in from_standby
+    assert "Renamed on the primary" not in from_standby
+    assert "Renamed on the primary" in from_primary
