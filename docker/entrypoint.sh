@@ -8,21 +8,26 @@ set -eu
 if [ -z "${SECRET_KEY:-}" ]; then
     key_file=/app/data/secret_key
     if [ ! -s "$key_file" ]; then
-        python -c "import secrets; print(secrets.token_urlsafe(50))" > "$key_file"
-        chmod 600 "$key_file"
+        # Several web containers may start at once (--scale web=3): each writes
+        # a candidate, and ln, which never overwrites, lets exactly one become
+        # the key every container then reads.
+        candidate=$(mktemp /app/data/secret_key.XXXXXX)
+        python -c "import secrets; print(secrets.token_urlsafe(50))" > "$candidate"
+        chmod 600 "$candidate"
+        ln "$candidate" "$key_file" 2>/dev/null || true
+        rm -f "$candidate"
     fi
     SECRET_KEY=$(cat "$key_file")
     export SECRET_KEY
 fi
 
-# The web service prepares the database; workers (PREPARE_DATABASE=false)
-# start once it is healthy, so two processes never migrate at once.
+# The web containers prepare the database, one at a time (an advisory lock in
+# prepare_database); workers (PREPARE_DATABASE=false) start once web is healthy.
 case "${PREPARE_DATABASE:-true}" in
     1|true|yes|on)
-        python manage.py migrate --no-input
-        python manage.py createcachetable --verbosity 0
         case "${LOAD_DEMO_DATA:-false}" in
-            1|true|yes|on) python manage.py load_demo_data ;;
+            1|true|yes|on) python manage.py prepare_database --demo-data ;;
+            *) python manage.py prepare_database ;;
         esac
         ;;
 esac

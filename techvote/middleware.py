@@ -26,6 +26,13 @@ def wants_fresh(request) -> bool:
     return FRESH_COOKIE in request.COOKIES
 
 
+def fresh_seconds() -> int:
+    """How long a writer is kept off shared data: shared pages' life, and replicas' lag."""
+    if settings.DATABASE_REPLICAS:
+        return max(settings.ANONYMOUS_PAGE_SECONDS, settings.REPLICA_FRESH_SECONDS)
+    return settings.ANONYMOUS_PAGE_SECONDS
+
+
 class FreshAfterWriteMiddleware:
     """Mark whoever has just posted successfully, for as long as shared pages live."""
 
@@ -38,7 +45,7 @@ class FreshAfterWriteMiddleware:
             response.set_cookie(
                 FRESH_COOKIE,
                 "1",
-                max_age=settings.ANONYMOUS_PAGE_SECONDS,
+                max_age=fresh_seconds(),
                 secure=settings.SESSION_COOKIE_SECURE,
                 httponly=True,
                 samesite="Lax",

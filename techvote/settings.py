@@ -99,6 +99,8 @@ MIDDLEWARE = [
     # that asks; never a page with a CSRF token (techvote/compression.py).
     "techvote.compression.GZipWithoutTokensMiddleware",
     "techvote.middleware.FreshAfterWriteMiddleware",
+    # Page views may read a replica (DATABASE_REPLICA_URL); gone without one.
+    "techvote.replicas.ReplicaReadsMiddleware",
     "techvote.middleware.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -150,6 +152,30 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+
+# Read replicas (streaming standbys of the primary): DATABASE_REPLICA_URL,
+# comma-separated, adds an alias per replica; page views read from one of
+# them and everything else from the primary (techvote/replicas.py). In tests
+# they mirror the primary: no test database is made on a read-only server.
+DATABASE_REPLICAS = []
+for _number, _url in enumerate(env_list("DATABASE_REPLICA_URL", []), start=1):
+    # No health check of Django's: the router asks a replica itself, once a
+    # page view, before choosing it (techvote/replicas.py).
+    _replica = dj_database_url.parse(_url, conn_max_age=env_int("CONN_MAX_AGE", 600))
+    if _replica["ENGINE"] != DATABASES["default"]["ENGINE"]:
+        raise ImproperlyConfigured(
+            "DATABASE_REPLICA_URL must name the same kind of database as DATABASE_URL."
+        )
+    # A replica that does not answer is left out quickly, not waited for.
+    _replica["OPTIONS"] = {"connect_timeout": 2}
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES[f"replica_{_number}"] = _replica
+    DATABASE_REPLICAS.append(f"replica_{_number}")
+DATABASE_ROUTERS = ["techvote.replicas.ReplicaRouter"] if DATABASE_REPLICAS else []
+# How long after a post its sender reads only from the primary (at least as
+# long as shared pages live): a replica a few milliseconds behind never shows
+# a member a page without their own vote.
+REPLICA_FRESH_SECONDS = env_int("REPLICA_FRESH_SECONDS", 5)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -271,6 +297,11 @@ STORAGES = {
 # when the proxy strips that header from what clients send.
 if env_bool("TRUST_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Behind load balancers that add X-Forwarded-For (docker/haproxy.cfg), how
+# many of its addresses are theirs: allauth's limits per IP address then count
+# the client's address, not the load balancer's. 0 trusts the header never.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 # Container health checks call /healthz over plain HTTP from inside.

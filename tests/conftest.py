@@ -1,8 +1,10 @@
+import importlib
 import shutil
 from contextlib import contextmanager
 
 import pytest
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.test.utils import CaptureQueriesContext
 
 from tests.factories import CityFactory, ContenderFactory, ContenderListFactory, UserFactory
@@ -48,6 +50,20 @@ def moderator(db):
     user = UserFactory(username="marta")
     make_moderator(user)
     return user
+
+
+@pytest.fixture
+def moderators_group(transactional_db):
+    """The Moderators group, as migration 0003 creates it.
+
+    Live-server tests run on a transactional database, emptied after each
+    test, so rows written by data migrations are gone: run it again.
+    """
+    migration = importlib.import_module("comments.migrations.0003_moderators_group")
+    state = MigrationExecutor(connection).loader.project_state(
+        ("comments", "0003_moderators_group"), at_end=True
+    )
+    migration.create_group(state.apps, None)
 
 
 @pytest.fixture
@@ -118,7 +134,7 @@ def own_redis(settings, monkeypatch):
 
     server = OwnRedis()
     server.start()
-    url = f"redis://127.0.0.1:{server.port}/0"
+    url = server.url
     settings.REDIS_URL = url
     settings.CACHES = {
         **settings.CACHES,

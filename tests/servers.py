@@ -32,6 +32,12 @@ def wait_for_port(port: int, timeout: float = 20) -> None:
     raise TimeoutError(f"nothing answered on port {port}")
 
 
+def postgres_url(db: dict) -> str:
+    """The URL other processes reach the PostgreSQL database of Django's `db` settings by."""
+    host = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+    return f"postgres://{db['USER']}@{host}/{db['NAME']}"
+
+
 @contextmanager
 def gunicorn(*, workers: int = 1, **env: str):
     """gunicorn serving the site with the test settings and `env`; yields its base URL."""
@@ -80,6 +86,10 @@ class OwnRedis:
     def __init__(self):
         self.port = free_port()
         self.process = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self):
         self.process = subprocess.Popen(

@@ -46,7 +46,7 @@ def variables_read_by_settings() -> set[str]:
 def test_web_waits_for_a_healthy_database_and_cache(compose):
     services = compose["services"]
 
-    assert set(services) >= {"db", "cache", "web"}
+    assert set(services) >= {"db", "cache", "web", "lb", "worker", "beat"}
     assert services["web"]["depends_on"]["db"]["condition"] == "service_healthy"
     assert services["web"]["depends_on"]["cache"]["condition"] == "service_healthy"
     assert "healthcheck" in services["cache"]
@@ -80,24 +80,43 @@ def test_every_variable_given_to_web_is_read_somewhere(web_env):
     assert all(name in entrypoint for name in {"LOAD_DEMO_DATA", "SECRET_KEY"})
 
 
-def test_published_port_is_the_one_gunicorn_binds(compose):
-    web = compose["services"]["web"]
-    published = {int(mapping.split(":")[-1]) for mapping in web["ports"]}
+def test_the_load_balancer_publishes_the_site_and_reaches_the_port_gunicorn_binds(compose):
+    web, lb = compose["services"]["web"], compose["services"]["lb"]
+    config = (BASE_DIR / "docker" / "haproxy.cfg").read_text()
     dockerfile = (BASE_DIR / "Dockerfile").read_text()
     bind = re.search(r'"--bind", "0\.0\.0\.0:(\d+)"', dockerfile)
     probe = re.search(r"http://127\.0\.0\.1:(\d+)(/\S*?)'", " ".join(web["healthcheck"]["test"]))
+    servers = re.search(r"^\s*server-template web \d+ web:(\d+) .*resolvers docker", config, re.M)
+    listens = re.search(r"^\s*bind :(\d+)$", config, re.M)
+    lb_check = re.search(r"^\s*http-check send meth GET uri (\S+)", config, re.M)
 
     assert bind
     assert probe
-    assert published == {int(bind.group(1))} == {int(probe.group(1))}
+    assert servers
+    assert listens
+    assert lb_check
+    # Web publishes no host port, so that `--scale web=3` starts three.
+    assert "ports" not in web
+    assert {int(port) for port in web["expose"]} == {int(bind.group(1))}
+    assert int(servers.group(1)) == int(bind.group(1)) == int(probe.group(1))
     assert resolve(probe.group(2)).func == health
+    assert resolve(lb_check.group(1)).func == health
+    published = {tuple(map(int, mapping.split(":")[-2:])) for mapping in lb["ports"]}
+    assert {target for _, target in published} == {int(listens.group(1))}
+    assert "./docker/haproxy.cfg:/usr/local/etc/haproxy/haproxy.cfg:ro" in lb["volumes"]
+    assert lb["depends_on"]["web"]["condition"] == "service_healthy"
+
+
+def test_web_trusts_exactly_the_load_balancers_forwarded_address(web_env):
+    assert web_env["TRUSTED_PROXY_COUNT"] == "1"
 
 
 def test_named_volumes_are_declared(compose):
     declared = set(compose["volumes"])
     for service in compose["services"].values():
         for volume in service.get("volumes", []):
-            assert volume.split(":")[0] in declared
+            source = volume.split(":")[0]
+            assert source.startswith("./") or source in declared
 
 
 @pytest.mark.parametrize("service", ["worker", "beat"])

@@ -18,7 +18,7 @@ from django.test import Client
 
 from comments.models import Comment
 from tests.factories import ContenderFactory, UserFactory
-from tests.servers import fetch, gunicorn
+from tests.servers import fetch, gunicorn, postgres_url
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -36,9 +36,7 @@ def shared_database_url(tmp_path):
                 connection.ensure_connection()
                 connection.connection.backup(target)
             return f"sqlite:///{copy}"
-        db = connection.settings_dict
-        host = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
-        return f"postgres://{db['USER']}@{host}/{db['NAME']}"
+        return postgres_url(connection.settings_dict)
 
     return url
 

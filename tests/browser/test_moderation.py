@@ -1,12 +1,9 @@
 """Flow 5: a moderator (not a superuser) hides a reported comment and approves a
 suggested city in admin; the site and the public moderation log show both."""
 
-import importlib
 import re
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from playwright.sync_api import expect
 
 from comments.moderation import make_moderator
@@ -17,20 +14,6 @@ from tests.factories import PASSWORD, CityFactory, UserFactory
 pytestmark = pytest.mark.browser
 
 REPORTED_TEXT = "The numbers behind the ranking"
-
-
-@pytest.fixture
-def moderators_group(transactional_db):
-    """The Moderators group, as migration 0003 creates it.
-
-    Live-server tests run on a transactional database, emptied after each
-    test, so rows written by data migrations are gone: run it again.
-    """
-    migration = importlib.import_module("comments.migrations.0003_moderators_group")
-    state = MigrationExecutor(connection).loader.project_state(
-        ("comments", "0003_moderators_group"), at_end=True
-    )
-    migration.create_group(state.apps, None)
 
 
 def run_admin_action(ui, row_text: str, action: str, reason: str, apply: str) -> None:
