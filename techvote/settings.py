@@ -5,11 +5,13 @@ need no other service: an SQLite database and an in-process cache. `make run`
 sets DEBUG=1 for local development; the README lists every variable.
 """
 
+import hashlib
 import os
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -203,6 +205,21 @@ ANONYMOUS_PAGE_SECONDS = env_int("ANONYMOUS_PAGE_SECONDS", 5)
 if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
+# --- Open data ---------------------------------------------------------------
+
+# The daily exports (comments/exports.py) name each member by a keyed hash,
+# HMAC-SHA256 under this secret: stable within a list, unlinkable to the
+# username or across lists without it. Keep it secret and keep it: a new key
+# gives every member new pseudonyms. Only a DEBUG run derives one from
+# SECRET_KEY; anywhere else an export without it is refused.
+OPEN_DATA_PSEUDONYM_KEY = os.environ.get("OPEN_DATA_PSEUDONYM_KEY", "") or (
+    hashlib.sha256(f"techvote open data pseudonyms:{SECRET_KEY}".encode()).hexdigest()
+    if DEBUG
+    else ""
+)
+# When `celery beat` exports every list (UTC), for the day it runs on.
+OPEN_DATA_EXPORT_HOUR = env_int("OPEN_DATA_EXPORT_HOUR", 0)
+
 # --- Task queue -------------------------------------------------------------
 
 # Counting lists by the ranked methods (comments/tallies.py) is a Celery task.
@@ -227,6 +244,11 @@ CELERY_BEAT_SCHEDULE = {
     "count-every-list": {
         "task": "comments.tasks.count_every_list",
         "schedule": RANKED_COUNT_EVERY,
+    },
+    # Each list's open-data export of the day (comments/exports.py).
+    "export-open-data": {
+        "task": "comments.tasks.export_every_list",
+        "schedule": crontab(minute=5, hour=OPEN_DATA_EXPORT_HOUR),
     },
 }
 
