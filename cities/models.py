@@ -321,6 +321,15 @@ class ContenderQuerySet(models.QuerySet):
             *ranking_order(contender_list.ranking)
         )
 
+    def standings(self):
+        """A city's places: its approved contenders with their lists, in list order, ranked."""
+        return (
+            self.approved()
+            .select_related("contender_list")
+            .order_by("contender_list__position", "contender_list__title")
+            .with_rank()
+        )
+
     def with_rank(self):
         """Annotate `rank`: one more than the approved contenders ahead in the same list.
 

@@ -115,15 +115,7 @@ def check_rate_limit(user, action: str) -> None:
     """
     is_new = timezone.now() - user.date_joined < settings.NEW_ACCOUNT_AGE
     limits = settings.RATE_LIMITS[action]["new" if is_new else "established"]
-    now = int(time.time())
-    counters = [
-        (
-            f"techvote:ratelimit:{action}:{user.pk}:{window}:{now // WINDOWS[window]}",
-            WINDOWS[window],
-        )
-        for window in limits
-    ]
-    for (window, limit), count in zip(limits.items(), _count(counters), strict=True):
+    for window, limit, count, _ in _counted(f"{action}:{user.pk}", limits):
         if count > limit:
             who = "New accounts may post" if is_new else "You may post"
             raise ActionRefused(
@@ -131,3 +123,31 @@ def check_rate_limit(user, action: str) -> None:
                 "Please try again later.",
                 status=429,
             )
+
+
+def _counted(who: str, limits: dict[str, int]) -> list[tuple[str, int, int, int]]:
+    """Count one more for `who` ("action:member") in each window: (window, limit, count, left).
+
+    `left` is the seconds until the window ends.
+    """
+    now = int(time.time())
+    counters = [
+        (f"techvote:ratelimit:{who}:{window}:{now // WINDOWS[window]}", WINDOWS[window])
+        for window in limits
+    ]
+    return [
+        (window, limit, count, WINDOWS[window] - now % WINDOWS[window])
+        for (window, limit), count in zip(limits.items(), _count(counters), strict=True)
+    ]
+
+
+def count_address(address: str, action: str) -> int | None:
+    """Count one `action` (API_RATE_LIMITS) from a client address: None, or seconds to wait.
+
+    The same counters as members' limits, keyed by the address instead, for
+    requests without an account (the read API).
+    """
+    for _window, limit, count, left in _counted(f"{action}:{address}", settings.API_RATE_LIMITS):
+        if count > limit:
+            return left
+    return None

@@ -86,6 +86,9 @@ INSTALLED_APPS = [
     "comments.apps.CommentsConfig",
     "django_htmx",
     "csp",
+    # The read API's OpenAPI schema and its browsable docs (Swagger UI,
+    # served from the site's own static files).
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -430,3 +433,13 @@ RATE_LIMITS = {
     # saves a few times a minute, never dozens.
     "ballot": {"established": {"minute": 10, "day": 100}, "new": {"minute": 5, "day": 30}},
 }
+# The read API (/api/v1/) per client address: a script paging a big list
+# gets a page every half second all day; more answers 429 with Retry-After.
+API_RATE_LIMITS = {
+    "minute": env_int("API_RATE_LIMIT_PER_MINUTE", 120),
+    "day": env_int("API_RATE_LIMIT_PER_DAY", 20_000),
+}
+# The client address the API's limit counts: the proxy's last X-Forwarded-For
+# entry behind the TLS proxy of TRUST_X_FORWARDED_PROTO, REMOTE_ADDR otherwise,
+# never a header a client could set itself.
+NINJA_NUM_PROXIES = 1 if env_bool("TRUST_X_FORWARDED_PROTO", False) else 0
