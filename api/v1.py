@@ -11,6 +11,7 @@ Swagger UI /api/v1/docs.
 
 from typing import Literal
 
+from csp.decorators import csp_update
 from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -30,6 +31,8 @@ api = ConditionalNinjaAPI(
     ),
     urls_namespace="api-v1",
     throttle=[AddressThrottle()],
+    # Swagger UI draws its icons as data: SVG images; the docs page alone may.
+    docs_decorator=csp_update({"img-src": ["data:"]}),
 )
 
 Method = Literal["net", "wilson", "schulze", "borda"]
