@@ -311,9 +311,9 @@ def check_export(export: Export) -> int:
             int(row["rank"]),
             float(row["score"]),
         )
-    unknown = sorted(set(published) - set(counted))
+    unknown = sorted((set(published) | set(export.manifest["methods"])) - set(counted))
     if unknown:
-        raise Mismatch(f"results.csv holds a method this verifier cannot recount: {unknown[0]}")
+        raise Mismatch(f"the export publishes a method this verifier cannot recount: {unknown[0]}")
     matched = 0
     for method in export.manifest["methods"]:
         ranks, scores = counted[method]
@@ -353,6 +353,10 @@ def main(argv: list[str]) -> int:
         check_chain(exports)
     except Mismatch as difference:
         print(f"MISMATCH: {difference}")
+        return 1
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile) as error:
+        # json.JSONDecodeError and UnicodeDecodeError are ValueErrors too.
+        print(f"MISMATCH: not a readable export: {type(error).__name__}: {error}")
         return 1
     chained = f", {len(exports)} exports chained" if len(exports) > 1 else ""
     print(f"all {matched} ranks match{chained}")

@@ -26,7 +26,9 @@ from comments.demo import load_demo_data
 from comments.exports import ExportRefused, export_list, find_chain_breaks, manifest_of
 from comments.models import MethodStanding, OpenDataExport, Vote
 from comments.tallies import find_count_drift
+from comments.tasks import export_every_list
 from comments.votes import cast_vote
+from techvote.celery import app
 from tests.factories import CityFactory, ContenderFactory, ContenderListFactory, UserFactory
 
 TODAY = timezone.now().date()
@@ -291,3 +293,41 @@ def test_the_command_refuses_a_malformed_day_and_an_unknown_list(small_list):
     )
     assert OpenDataExport.objects.get().day == TODAY - timedelta(days=3)
     assert date.fromisoformat(out.getvalue().split(" for ")[1][:10]) == TODAY - timedelta(days=3)
+
+
+def test_an_unreadable_export_or_an_unknown_method_fails_with_a_message(small_list, tmp_path):
+    folder = unpacked(export_list(contender_list=small_list).export, tmp_path)
+    (folder / "README.txt").unlink()
+    done = run_verifier(folder / "verify.py")
+    assert (done.returncode, done.stdout) == (
+        1,
+        "MISMATCH: README.txt is listed in the manifest but missing\n",
+    )
+    done = run_verifier(folder / "verify.py", tmp_path / "nothing.zip")
+    assert done.returncode == 1
+    assert done.stdout.startswith("MISMATCH: not a readable export: FileNotFoundError")
+
+    results = table(folder, "results")
+    results[0]["method"] = "coin-toss"
+    rewrite(folder, "results", results)
+    (folder / "README.txt").write_text("")
+    manifest = json.loads((folder / "manifest.json").read_text())
+    del manifest["files"]["README.txt"]
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    done = run_verifier(folder / "verify.py")
+    assert done.stdout == (
+        "MISMATCH: the export publishes a method this verifier cannot recount: coin-toss\n"
+    )
+
+
+def test_the_schedule_exports_every_list_each_day(small_list, settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["export-open-data"]
+    assert entry["task"] in app.tasks
+    assert entry["schedule"].is_due(timezone.now() - timedelta(days=1)).is_due
+    other = ContenderListFactory()
+    export_every_list()
+    export_every_list()  # A second run the same day changes nothing.
+    assert sorted(OpenDataExport.objects.values_list("contender_list", "day")) == [
+        (small_list.pk, TODAY),
+        (other.pk, TODAY),
+    ]
