@@ -80,7 +80,12 @@ def page(
         last = rows[-1]
         following = make_cursor(
             scope=scope,
-            after=[getattr(last, field) for field, _ in keys],
+            after=[_as_json(getattr(last, field)) for field, _ in keys],
             rank=position.rank + len(rows),
         )
     return rows, position.rank + 1, following
+
+
+def _as_json(value):
+    """A key value as the signed JSON holds it: a datetime as ISO 8601, the rest as is."""
+    return value.isoformat() if hasattr(value, "isoformat") else value

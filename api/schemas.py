@@ -104,5 +104,37 @@ class CityDetail(CityOut):
     standings: list[StandingOut]
 
 
+class CommentOut(Schema):
+    id: int
+    author: str
+    body: str  # Plain text, as written: escape it before showing it as HTML.
+    parent_id: int | None
+    upvotes: int
+    downvotes: int
+    created_at: datetime
+    edited_at: datetime | None
+    url: str
+
+
+class CommentPage(Schema):
+    list: str
+    city: str
+    results: list[CommentOut]
+    next: str | None
+
+
+class LogEntryOut(Schema):
+    created_at: datetime
+    moderator: str
+    action: str
+    subject: str
+    reason: str
+
+
+class LogPage(Schema):
+    results: list[LogEntryOut]
+    next: str | None
+
+
 class Problem(Schema):
     detail: str

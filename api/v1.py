@@ -20,7 +20,7 @@ from api import schemas
 from api.cursors import page
 from api.http import AddressThrottle, ConditionalNinjaAPI, last_modified
 from cities.models import RANKING_KEYS, City, Contender, ContenderList, RankingMethod
-from comments.models import CountedMethod, ListCount, MethodStanding
+from comments.models import Comment, CountedMethod, ListCount, MethodStanding, ModerationLogEntry
 
 api = ConditionalNinjaAPI(
     title="TechVote read API",
@@ -39,6 +39,7 @@ Method = Literal["net", "wilson", "schulze", "borda"]
 NOT_FOUND = {404: schemas.Problem}
 LIST_KEYS = (("position", False), ("id", False))
 CITY_KEYS = (("name", False), ("id", False))
+NEWEST_FIRST = (("created_at", True), ("id", True))
 
 
 def _city_ref(city: City) -> dict:
@@ -167,6 +168,61 @@ def contenders(request: HttpRequest, slug: str, cursor: str | None = None):
         for row in rows
     ]
     return {"list": contender_list.slug, "results": results, "next": following}
+
+
+@api.get(
+    "/lists/{slug}/{city}/comments",
+    response={200: schemas.CommentPage, **NOT_FOUND},
+    tags=["lists"],
+)
+def comments(request: HttpRequest, slug: str, city: str, cursor: str | None = None):
+    """What people say about a city in a list, newest first: never a hidden or deleted comment."""
+    contender = get_object_or_404(
+        Contender.objects.approved(), contender_list__slug=slug, city__slug=city
+    )
+    rows, _, following = page(
+        Comment.objects.visible().filter(contender=contender).select_related("author"),
+        keys=NEWEST_FIRST,
+        cursor=cursor,
+        scope=f"comments:{contender.pk}",
+    )
+    results = [
+        {
+            "id": row.pk,
+            "author": row.author.username,
+            "body": row.body,
+            "parent_id": row.parent_id,
+            "upvotes": row.upvotes,
+            "downvotes": row.downvotes,
+            "created_at": row.created_at,
+            "edited_at": row.edited_at,
+            "url": row.get_absolute_url(),
+        }
+        for row in rows
+    ]
+    return {"list": slug, "city": city, "results": results, "next": following}
+
+
+@api.get("/moderation", response=schemas.LogPage, tags=["moderation"])
+def moderation_log(request: HttpRequest, cursor: str | None = None):
+    """Every moderator action, who took it and why, newest first, as /moderation/ shows it."""
+    rows, _, following = page(
+        ModerationLogEntry.objects.select_related("moderator"),
+        keys=NEWEST_FIRST,
+        cursor=cursor,
+        scope="moderation",
+    )
+    results = [
+        {
+            "created_at": row.created_at,
+            "moderator": row.moderator.username,
+            "action": row.action,
+            "subject": row.subject,
+            "reason": row.reason,
+        }
+        for row in rows
+    ]
+    return {"results": results, "next": following}
 
 
 @api.get("/cities", response=schemas.CityPage, tags=["cities"])

@@ -4,7 +4,9 @@ import pytest
 from django.utils.http import http_date
 
 from cities.models import ContenderStatus
+from comments.comments import delete_comment
 from comments.models import MethodStanding
+from comments.moderation import hide_comment
 from comments.tallies import count_list
 from comments.votes import cast_vote
 from tests.factories import (
@@ -14,7 +16,7 @@ from tests.factories import (
     OrganizationFactory,
     UserFactory,
 )
-from tests.helpers import ranking
+from tests.helpers import ranking, say
 
 pytestmark = pytest.mark.django_db
 
@@ -179,6 +181,8 @@ def test_the_schema_is_openapi_3_with_every_operation(client):
         "/api/v1/lists/{slug}/contenders",
         "/api/v1/cities",
         "/api/v1/cities/{slug}",
+        "/api/v1/lists/{slug}/{city}/comments",
+        "/api/v1/moderation",
     }
     assert all(set(operations) == {"get"} for operations in schema["paths"].values())
 
@@ -188,7 +192,41 @@ def test_the_docs_load_their_scripts_from_the_site(client):
     html = answer.content.decode()
     assert answer.status_code == 200
     assert 'src="/static/ninja/swagger-ui-bundle.js"' in html
-    policy = answer["Content-Security-Policy"]
-    assert "script-src 'self';" in policy
-    assert "img-src 'self' data:" in policy  # Swagger UI's icons, on this page alone.
+    policy = dict(
+        directive.strip().split(" ", 1)
+        for directive in answer["Content-Security-Policy"].split(";")
+    )
+    assert policy["script-src"] == "'self'"
+    assert policy["img-src"] == "'self' data:"  # Swagger UI's icons, on this page alone.
     assert "data:" not in client.get("/api/v1/lists")["Content-Security-Policy"]
+
+
+def test_comments_come_newest_first_without_hidden_or_deleted_ones(
+    client, voted_list, moderator, settings
+):
+    settings.RATE_LIMITS = {
+        **settings.RATE_LIMITS,
+        "comment": {
+            "established": {"minute": 100, "day": 100},
+            "new": {"minute": 100, "day": 100},
+        },
+    }
+    contender = voted_list.contenders.filter(status=ContenderStatus.APPROVED).first()
+    author = UserFactory()
+    said = [say(author, contender, f"Comment number {n} on the trains.") for n in range(30)]
+    hide_comment(moderator=moderator, comment=said[3], reason="Off topic.")
+    delete_comment(user=author, comment_id=said[4].pk)
+    rows, pages = walk(client, f"/api/v1/lists/{voted_list.slug}/{contender.city.slug}/comments")
+    assert pages == 2
+    assert [row["id"] for row in rows] == [c.pk for c in reversed(said) if c not in said[3:5]]
+    assert rows[0]["author"] == author.username
+    assert rows[0]["body"] == "Comment number 29 on the trains."
+
+    pending = voted_list.contenders.get(status=ContenderStatus.PENDING)
+    path = f"/api/v1/lists/{voted_list.slug}/{pending.city.slug}/comments"
+    assert client.get(path).status_code == 404
+
+    log, _ = walk(client, "/api/v1/moderation")
+    assert [(entry["moderator"], entry["action"], entry["reason"]) for entry in log] == [
+        (moderator.username, "hide-comment", "Off topic.")
+    ]
