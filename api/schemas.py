@@ -138,3 +138,9 @@ class LogPage(Schema):
 
 class Problem(Schema):
     detail: str
+
+
+class Invalid(Schema):
+    """A parameter that does not fit its type: where and why, as pydantic says it."""
+
+    detail: list[dict]

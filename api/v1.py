@@ -9,12 +9,13 @@ address is rate-limited. The OpenAPI 3 schema is /api/v1/openapi.json and
 Swagger UI /api/v1/docs.
 """
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from csp.decorators import csp_update
 from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from ninja import Path, Query
 
 from api import schemas
 from api.cursors import page
@@ -36,7 +37,15 @@ api = ConditionalNinjaAPI(
 )
 
 Method = Literal["net", "wilson", "schulze", "borda"]
-NOT_FOUND = {404: schemas.Problem}
+# Slugs and cursors as the site makes them: anything else is refused by the
+# schema's own rules (422), before a lookup.
+Slug = Annotated[str, Path(pattern=r"^[-a-zA-Z0-9_]+$", max_length=120)]
+Cursor = Annotated[str | None, Query(pattern=r"^[-A-Za-z0-9_:]+$", max_length=2000)]
+# Every operation may refuse a malformed cursor (400), a parameter of the
+# wrong type (422) or one request too many (429); those naming a list or a
+# city answer 404 for one that does not exist.
+REFUSED = {400: schemas.Problem, 422: schemas.Invalid, 429: schemas.Problem}
+NOT_FOUND = {404: schemas.Problem, **REFUSED}
 LIST_KEYS = (("position", False), ("id", False))
 CITY_KEYS = (("name", False), ("id", False))
 NEWEST_FIRST = (("created_at", True), ("id", True))
@@ -71,8 +80,8 @@ def _city_out(city: City) -> dict:
     }
 
 
-@api.get("/lists", response=schemas.ListPage, tags=["lists"])
-def lists(request: HttpRequest, cursor: str | None = None):
+@api.get("/lists", response={200: schemas.ListPage, **REFUSED}, tags=["lists"])
+def lists(request: HttpRequest, cursor: Cursor = None):
     """Every list, in the home page's order."""
     rows, _, following = page(
         ContenderList.objects.all(), keys=LIST_KEYS, cursor=cursor, scope="lists"
@@ -81,7 +90,7 @@ def lists(request: HttpRequest, cursor: str | None = None):
 
 
 @api.get("/lists/{slug}", response={200: schemas.ListOut, **NOT_FOUND}, tags=["lists"])
-def list_detail(request: HttpRequest, slug: str):
+def list_detail(request: HttpRequest, slug: Slug):
     """One list."""
     return _list_out(get_object_or_404(ContenderList, slug=slug))
 
@@ -91,9 +100,7 @@ def list_detail(request: HttpRequest, slug: str):
     response={200: schemas.RankingPage, **NOT_FOUND},
     tags=["lists"],
 )
-def ranking(
-    request: HttpRequest, slug: str, method: Method | None = None, cursor: str | None = None
-):
+def ranking(request: HttpRequest, slug: Slug, method: Method | None = None, cursor: Cursor = None):
     """The list's contenders best first by a method (the list's own by default)."""
     contender_list = get_object_or_404(ContenderList, slug=slug)
     method = method or contender_list.ranking
@@ -146,7 +153,7 @@ def ranking(
     response={200: schemas.ContenderPage, **NOT_FOUND},
     tags=["lists"],
 )
-def contenders(request: HttpRequest, slug: str, cursor: str | None = None):
+def contenders(request: HttpRequest, slug: Slug, cursor: Cursor = None):
     """The list's approved contenders in the order they joined it, with their votes."""
     contender_list = get_object_or_404(ContenderList, slug=slug)
     rows, _, following = page(
@@ -175,7 +182,7 @@ def contenders(request: HttpRequest, slug: str, cursor: str | None = None):
     response={200: schemas.CommentPage, **NOT_FOUND},
     tags=["lists"],
 )
-def comments(request: HttpRequest, slug: str, city: str, cursor: str | None = None):
+def comments(request: HttpRequest, slug: Slug, city: Slug, cursor: Cursor = None):
     """What people say about a city in a list, newest first: never a hidden or deleted comment."""
     contender = get_object_or_404(
         Contender.objects.approved(), contender_list__slug=slug, city__slug=city
@@ -203,8 +210,8 @@ def comments(request: HttpRequest, slug: str, city: str, cursor: str | None = No
     return {"list": slug, "city": city, "results": results, "next": following}
 
 
-@api.get("/moderation", response=schemas.LogPage, tags=["moderation"])
-def moderation_log(request: HttpRequest, cursor: str | None = None):
+@api.get("/moderation", response={200: schemas.LogPage, **REFUSED}, tags=["moderation"])
+def moderation_log(request: HttpRequest, cursor: Cursor = None):
     """Every moderator action, who took it and why, newest first, as /moderation/ shows it."""
     rows, _, following = page(
         ModerationLogEntry.objects.select_related("moderator"),
@@ -225,8 +232,8 @@ def moderation_log(request: HttpRequest, cursor: str | None = None):
     return {"results": results, "next": following}
 
 
-@api.get("/cities", response=schemas.CityPage, tags=["cities"])
-def cities(request: HttpRequest, response: HttpResponse, cursor: str | None = None):
+@api.get("/cities", response={200: schemas.CityPage, **REFUSED}, tags=["cities"])
+def cities(request: HttpRequest, response: HttpResponse, cursor: Cursor = None):
     """Every city, by name."""
     rows, _, following = page(City.objects.all(), keys=CITY_KEYS, cursor=cursor, scope="cities")
     last_modified(response, City.objects.aggregate(latest=Max("updated_at"))["latest"])
@@ -234,7 +241,7 @@ def cities(request: HttpRequest, response: HttpResponse, cursor: str | None = No
 
 
 @api.get("/cities/{slug}", response={200: schemas.CityDetail, **NOT_FOUND}, tags=["cities"])
-def city_detail(request: HttpRequest, response: HttpResponse, slug: str):
+def city_detail(request: HttpRequest, response: HttpResponse, slug: Slug):
     """A city's profile, facts with their sources, organizations and its rank in each list."""
     city = get_object_or_404(City.objects.with_profile(), slug=slug)
     standings = city.contenders.standings()

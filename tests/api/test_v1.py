@@ -230,3 +230,11 @@ def test_comments_come_newest_first_without_hidden_or_deleted_ones(
     assert [(entry["moderator"], entry["action"], entry["reason"]) for entry in log] == [
         (moderator.username, "hide-comment", "Off topic.")
     ]
+
+
+def test_a_control_character_is_refused_in_json(client):
+    answer = client.get("/api/v1/lists", {"cursor": "a\x00b"})
+    assert answer.status_code == 400
+    assert answer["Content-Type"] == "application/json"
+    assert "control character" in answer.json()["detail"]
+    assert client.get("/search/", {"q": "a\x00b"})["Content-Type"].startswith("text/html")
