@@ -427,6 +427,15 @@ class ContenderQuerySet(models.QuerySet):
             method or contender_list.ranking
         )
 
+    def standings(self):
+        """A city's places: its approved contenders with their lists, in list order, ranked."""
+        return (
+            self.approved()
+            .select_related("contender_list")
+            .order_by("contender_list__position", "contender_list__title")
+            .with_rank()
+        )
+
     def with_rank_by_every_method(self):
         """Annotate `rank_<method>` for every method: the row's place in the whole queryset.
 

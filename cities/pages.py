@@ -231,12 +231,7 @@ def list_page(
 def city_page(request, *, slug: str) -> dict:
     """A city's profile, its rank in every list it stands in, and a page of its comments."""
     city = get_object_or_404(City.objects.with_profile(), slug=slug)
-    standings = (
-        city.contenders.approved()
-        .select_related("contender_list")
-        .order_by("contender_list__position", "contender_list__title")
-        .with_rank()
-    )
+    standings = city.contenders.standings()
     sort, number = read_thread_form(request)
     threads = thread_page(
         request,

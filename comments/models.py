@@ -3,7 +3,7 @@ from django.contrib.auth.models import User
 from django.db import connection, models
 from django.db.models import F, Q
 from django.db.models.functions import Length
-from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
+from django.db.models.lookups import Exact, GreaterThanOrEqual, LessThanOrEqual
 from django.urls import reverse
 
 from cities.models import Contender, ContenderList
@@ -839,3 +839,70 @@ class RateLimitCounter(models.Model):
 
     def __str__(self):
         return f"{self.key}: {self.count}"
+
+
+class OpenDataExportQuerySet(models.QuerySet):
+    def listed(self):
+        """The /data/ page's rows: everything but the bytes, newest day first."""
+        return (
+            self.defer("content")
+            .select_related("contender_list")
+            .order_by("-day", "contender_list__position", "contender_list__pk")
+        )
+
+
+class OpenDataExport(models.Model):
+    """One day's open-data export of a list: the zip's bytes and its manifest's SHA-256.
+
+    Written once by comments.exports and never changed. The bytes live in
+    the row rather than in a file: an export is written in one transaction
+    with the hash the next day's manifest chains to, so a crash leaves no
+    row without its file or file without its row; web, worker and beat
+    containers share the database but no disk; and backups carry the
+    exports with the data they describe. A demo list's zip is tens of KB; a
+    list of a million votes about 10 MB a day, which PostgreSQL stores out
+    of line (TOAST) and the /data/ page never reads.
+    """
+
+    contender_list = models.ForeignKey(
+        ContenderList, on_delete=models.PROTECT, related_name="open_data_exports"
+    )
+    day = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    manifest_sha256 = models.CharField(max_length=64, unique=True)
+    previous_manifest_sha256 = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="The manifest hash of the list's export before this one; empty for the first.",
+    )
+    size = models.PositiveIntegerField(help_text="Bytes of the zip.")
+    content = models.BinaryField()
+
+    objects = OpenDataExportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["contender_list", "day"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contender_list", "day"], name="opendataexport_one_per_day"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(size__gt=0), name="opendataexport_not_empty"
+            ),
+            models.CheckConstraint(
+                condition=Exact(Length("manifest_sha256"), 64),
+                name="opendataexport_manifest_sha256",
+            ),
+            models.CheckConstraint(
+                condition=Q(previous_manifest_sha256="")
+                | Exact(Length("previous_manifest_sha256"), 64),
+                name="opendataexport_previous_sha256",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.contender_list_id} on {self.day:%Y-%m-%d}"
+
+    @property
+    def filename(self) -> str:
+        return f"techvote-{self.contender_list.slug}-{self.day:%Y-%m-%d}.zip"

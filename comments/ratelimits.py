@@ -116,21 +116,13 @@ def check_rate_limit(user, action: str) -> None:
     """
     is_new = timezone.now() - user.date_joined < settings.NEW_ACCOUNT_AGE
     limits = settings.RATE_LIMITS[action]["new" if is_new else "established"]
-    now = int(time.time())
-    counters = [
-        (
-            f"techvote:ratelimit:{action}:{user.pk}:{window}:{now // WINDOWS[window]}",
-            WINDOWS[window],
-        )
-        for window in limits
-    ]
-    for (window, limit), count in zip(limits.items(), _count(counters), strict=True):
+    for window, limit, count, left in _counted(f"{action}:{user.pk}", limits):
         if count > limit:
             who = "New accounts may post" if is_new else "You may post"
-            resumes = (now // WINDOWS[window] + 1) * WINDOWS[window]
+            now = int(time.time())
             raise ActionRefused(
                 f"Slow down: {who} at most {limit} {NOUNS[action]} a {window}. "
-                f"You can go on {when_you_can_go_on(now=now, resumes=resumes)}.",
+                f"You can go on {when_you_can_go_on(now=now, resumes=now + left)}.",
                 status=429,
             )
 
@@ -144,3 +136,31 @@ def when_you_can_go_on(*, now: int, resumes: int) -> str:
         minutes = -(-wait // 60)  # Rounded up: never sooner than said.
         return f"in {minutes} minute{'s' if minutes != 1 else ''}"
     return f"at {time.strftime('%H:%M', time.gmtime(resumes))} UTC"
+
+
+def _counted(who: str, limits: dict[str, int]) -> list[tuple[str, int, int, int]]:
+    """Count one more for `who` ("action:member") in each window: (window, limit, count, left).
+
+    `left` is the seconds until the window ends.
+    """
+    now = int(time.time())
+    counters = [
+        (f"techvote:ratelimit:{who}:{window}:{now // WINDOWS[window]}", WINDOWS[window])
+        for window in limits
+    ]
+    return [
+        (window, limit, count, WINDOWS[window] - now % WINDOWS[window])
+        for (window, limit), count in zip(limits.items(), _count(counters), strict=True)
+    ]
+
+
+def count_address(address: str, action: str) -> int | None:
+    """Count one `action` (API_RATE_LIMITS) from a client address: None, or seconds to wait.
+
+    The same counters as members' limits, keyed by the address instead, for
+    requests without an account (the read API).
+    """
+    for _window, limit, count, left in _counted(f"{action}:{address}", settings.API_RATE_LIMITS):
+        if count > limit:
+            return left
+    return None

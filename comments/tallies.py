@@ -227,10 +227,13 @@ def count_duels(contender_ids: np.ndarray, duel_rows: np.ndarray) -> DuelCount:
     )
     strengths = bradley_terry_strengths(duels.wins(), prior_duels=settings.DUEL_PRIOR_DUELS)
     sides = np.searchsorted(contender_ids, duel_rows[:, 1:3].ravel())
+    # A lone contender has nobody to beat: even, as with no duel at all.
+    alone = len(contender_ids) < 2
+    scores = np.full(len(contender_ids), 50.0) if alone else win_chances(strengths)
     return DuelCount(
         table=duels,
         strengths=strengths,
-        scores=win_chances(strengths),
+        scores=scores,
         comparisons=np.bincount(sides, minlength=len(contender_ids)),
         duels=len(decided),
         duelists=len(members),

@@ -54,3 +54,12 @@ def queue_count(contender_list_id: int) -> None:
     # Robust: the change is committed and acknowledged whatever happens to
     # its count, which the schedule repeats anyway; a failure is logged.
     transaction.on_commit(enqueue, robust=True)
+
+
+@shared_task
+def export_every_list() -> None:
+    """Each list's open-data export of the day (comments/exports.py); a day is exported once."""
+    from comments.exports import export_list
+
+    for contender_list in ContenderList.objects.order_by("pk"):
+        export_list(contender_list=contender_list)

@@ -1,8 +1,10 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from comments import views
+from comments.converters import DayConverter
 
 app_name = "comments"
+register_converter(DayConverter, "day")
 
 urlpatterns = [
     path("contenders/<int:contender_id>/vote/", views.vote, name="vote"),
@@ -29,4 +31,6 @@ urlpatterns = [
     path("comments/<int:comment_id>/report/", views.comment_report, name="comment_report"),
     path("users/<str:username>/", views.user_profile, name="user_profile"),
     path("moderation/", views.moderation_log, name="moderation_log"),
+    path("data/", views.open_data, name="open_data"),
+    path("data/<slug:slug>/<day:day>.zip", views.open_data_download, name="open_data_download"),
 ]

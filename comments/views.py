@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import InvalidPage, Paginator
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -23,7 +23,7 @@ from comments.ballots import save_ballot, withdraw_ballot
 from comments.duel_page import duel_page, token_reader
 from comments.duels import answer_duel
 from comments.forms import BallotForm, CommentForm, DuelAnswer, ReportForm, SuggestForm, VoteForm
-from comments.models import BallotEntry, Comment, ModerationLogEntry, Vote
+from comments.models import BallotEntry, Comment, ModerationLogEntry, OpenDataExport, Vote
 from comments.pages import ballot_page, contender_page
 from comments.services import (
     ActionRefused,
@@ -44,6 +44,7 @@ from techvote.middleware import cache_for_anonymous
 
 VOTES_PER_PAGE = 50
 LOG_ENTRIES_PER_PAGE = 50
+EXPORTS_PER_PAGE = 60  # Ten days of six lists.
 COMMENTS_ON_PROFILE = 20
 
 GET_OR_POST = require_http_methods(["GET", "HEAD", "POST"])
@@ -469,3 +470,30 @@ def moderation_log(request):
     number = request.GET.get("page", 1)
     page = page_of(entries, LOG_ENTRIES_PER_PAGE, number, "No such page of the log.")
     return render(request, "comments/moderation_log.html", {"entries": page})
+
+
+@require_safe
+@cache_for_anonymous
+def open_data(request):
+    """Every list's daily exports, newest day first, with their hashes and sizes."""
+    number = request.GET.get("page", 1)
+    page = page_of(
+        OpenDataExport.objects.listed(), EXPORTS_PER_PAGE, number, "No such page of exports."
+    )
+    return render(request, "comments/open_data.html", {"exports": page})
+
+
+@require_safe
+def open_data_download(request, slug: str, day):
+    """One export's zip, as stored: its exact length, a zip's type, a file to keep."""
+    export = get_object_or_404(
+        OpenDataExport.objects.select_related("contender_list"),
+        contender_list__slug=slug,
+        day=day,
+    )
+    response = HttpResponse(bytes(export.content), content_type="application/zip")
+    response["Content-Length"] = str(export.size)
+    response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
+    response["Cache-Control"] = "public, max-age=86400, immutable"
+    response["ETag"] = f'"{export.manifest_sha256}"'
+    return response

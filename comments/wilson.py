@@ -6,24 +6,14 @@ stores it (comments.votes) and the recount checks it (comments.counts); both
 must agree to the last bit, so the SQL repeats the Python step for step.
 """
 
-import math
+# The Python bound is the one in the open-data verifier (comments/verify.py,
+# standard library only), so the site and anyone recounting an export use one
+# definition: z of a one-sided 80% confidence bound, as Reddit's "best" sort
+# uses: cautious enough that a handful of votes cannot outrank hundreds, not
+# so cautious that a well-liked newcomer takes weeks to climb.
+from comments.verify import WILSON_Z, Z_SQUARED, wilson_lower_bound
 
-# z of a one-sided 80% confidence bound, as Reddit's "best" sort uses: cautious
-# enough that a handful of votes cannot outrank hundreds, not so cautious that
-# a well-liked newcomer takes weeks to climb.
-WILSON_Z = 1.281551565545
-Z_SQUARED = WILSON_Z**2
-
-
-def wilson_lower_bound(upvotes: int, downvotes: int) -> float:
-    """Lower bound of the Wilson score interval for the share of up votes (0 with no votes)."""
-    total = upvotes + downvotes
-    if total == 0:
-        return 0.0
-    share = upvotes / total
-    centre = share + Z_SQUARED / (2 * total)
-    margin = WILSON_Z * math.sqrt((share * (1 - share) + Z_SQUARED / (4 * total)) / total)
-    return max(0.0, (centre - margin) / (1 + Z_SQUARED / total))
+__all__ = ["WILSON_Z", "Z_SQUARED", "wilson_lower_bound", "wilson_lower_bound_sql"]
 
 
 def wilson_lower_bound_sql(upvotes: str, downvotes: str, greatest: str) -> str:

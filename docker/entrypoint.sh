@@ -5,8 +5,10 @@ set -eu
 
 # Without a SECRET_KEY in the environment, make one on first start and keep it
 # in the data volume, so sessions survive restarts and no key is ever shared.
-if [ -z "${SECRET_KEY:-}" ]; then
-    key_file=/app/data/secret_key
+# The open-data pseudonym key likewise: kept, every member keeps their
+# pseudonym from one day's export to the next. Workers share the volume.
+kept_secret() {
+    key_file=/app/data/$1
     if [ ! -s "$key_file" ]; then
         # Several web containers may start at once (--scale web=3): each writes
         # a candidate, and ln, which never overwrites, lets exactly one become
@@ -17,8 +19,15 @@ if [ -z "${SECRET_KEY:-}" ]; then
         ln "$candidate" "$key_file" 2>/dev/null || true
         rm -f "$candidate"
     fi
-    SECRET_KEY=$(cat "$key_file")
+    cat "$key_file"
+}
+if [ -z "${SECRET_KEY:-}" ]; then
+    SECRET_KEY=$(kept_secret secret_key)
     export SECRET_KEY
+fi
+if [ -z "${OPEN_DATA_PSEUDONYM_KEY:-}" ]; then
+    OPEN_DATA_PSEUDONYM_KEY=$(kept_secret open_data_pseudonym_key)
+    export OPEN_DATA_PSEUDONYM_KEY
 fi
 
 # The web containers prepare the database, one at a time (an advisory lock in

@@ -8,6 +8,7 @@ before any view, admin filter or search sees them.
 
 import re
 
+from django.http import JsonResponse
 from django.shortcuts import render
 
 # Every C0 and C1 control character, and DEL.
@@ -64,6 +65,8 @@ class RejectControlCharactersMiddleware:
     def __call__(self, request):
         if _has_control_characters(request):
             reason = "The link or the form held a control character, which no text here may hold."
+            if request.path.startswith("/api/"):  # The read API answers JSON, as its schema says.
+                return JsonResponse({"detail": reason}, status=400)
             return render(request, "400.html", {"reason": reason}, status=400)
         return self.get_response(request)
 

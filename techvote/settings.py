@@ -5,11 +5,13 @@ need no other service: an SQLite database and an in-process cache. `make run`
 sets DEBUG=1 for local development; the README lists every variable.
 """
 
+import hashlib
 import os
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -84,6 +86,9 @@ INSTALLED_APPS = [
     "comments.apps.CommentsConfig",
     "django_htmx",
     "csp",
+    # The read API's OpenAPI schema and its browsable docs (Swagger UI,
+    # served from the site's own static files).
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -229,6 +234,21 @@ ANONYMOUS_PAGE_SECONDS = env_int("ANONYMOUS_PAGE_SECONDS", 5)
 if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
+# --- Open data ---------------------------------------------------------------
+
+# The daily exports (comments/exports.py) name each member by a keyed hash,
+# HMAC-SHA256 under this secret: stable within a list, unlinkable to the
+# username or across lists without it. Keep it secret and keep it: a new key
+# gives every member new pseudonyms. Only a DEBUG run derives one from
+# SECRET_KEY; anywhere else an export without it is refused.
+OPEN_DATA_PSEUDONYM_KEY = os.environ.get("OPEN_DATA_PSEUDONYM_KEY", "") or (
+    hashlib.sha256(f"techvote open data pseudonyms:{SECRET_KEY}".encode()).hexdigest()
+    if DEBUG
+    else ""
+)
+# When `celery beat` exports every list (UTC), for the day it runs on.
+OPEN_DATA_EXPORT_HOUR = env_int("OPEN_DATA_EXPORT_HOUR", 0)
+
 # --- Task queue -------------------------------------------------------------
 
 # Counting lists by the ranked methods (comments/tallies.py) is a Celery task.
@@ -262,6 +282,11 @@ CELERY_BEAT_SCHEDULE = {
     "count-every-list": {
         "task": "comments.tasks.count_every_list",
         "schedule": RANKED_COUNT_EVERY,
+    },
+    # Each list's open-data export of the day (comments/exports.py).
+    "export-open-data": {
+        "task": "comments.tasks.export_every_list",
+        "schedule": crontab(minute=5, hour=OPEN_DATA_EXPORT_HOUR),
     },
 }
 
@@ -455,3 +480,13 @@ RATE_LIMITS = {
     # A duel is one tap: as quick as a vote, and capped like one.
     "duel": {"established": {"minute": 60, "day": 1000}, "new": {"minute": 40, "day": 200}},
 }
+# The read API (/api/v1/) per client address: a script paging a big list
+# gets a page every half second all day; more answers 429 with Retry-After.
+API_RATE_LIMITS = {
+    "minute": env_int("API_RATE_LIMIT_PER_MINUTE", 120),
+    "day": env_int("API_RATE_LIMIT_PER_DAY", 20_000),
+}
+# The client address the API's limit counts: the proxy's last X-Forwarded-For
+# entry behind the TLS proxy of TRUST_X_FORWARDED_PROTO, REMOTE_ADDR otherwise,
+# never a header a client could set itself.
+NINJA_NUM_PROXIES = 1 if env_bool("TRUST_X_FORWARDED_PROTO", False) else 0

@@ -1,5 +1,7 @@
 """Test settings: the real settings, made faster and self-contained for tests."""
 
+import hashlib
+
 from techvote.settings import *  # noqa: F403
 
 SECRET_KEY = "tests-only-key-never-used-outside-the-test-suite-0123456789"
@@ -24,3 +26,9 @@ STORAGES = {
 # tests' live server needs them and there is no collectstatic output.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Tests run without DEBUG, so derive the open-data pseudonym key from the
+# tests' own SECRET_KEY, as a DEBUG run does (techvote/settings.py).
+OPEN_DATA_PSEUDONYM_KEY = hashlib.sha256(
+    f"techvote open data pseudonyms:{SECRET_KEY}".encode()
+).hexdigest()

@@ -326,4 +326,6 @@ def win_chances(strengths: ArrayLike, *, block: int = 1_000) -> NDArray[np.float
 
 
 def _geometric_mean(values: NDArray[np.float64]) -> float:
+    if not values.size:  # No contender: nothing to scale.
+        return 1.0
     return float(np.exp(np.mean(np.log(values))))

@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('cities', '0005_ranks_are_computed'),
-        ('comments', '0009_rank_intervals'),
+        ('comments', '0010_open_data'),
     ]
 
     operations = [

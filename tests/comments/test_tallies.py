@@ -414,3 +414,23 @@ def test_a_list_nobody_voted_on_stores_no_intervals(letters):
 
     assert set(intervals(contender_list, BORDA).values()) == {(None,) * 5}
     assert ListCount.objects.get(contender_list=contender_list, method=BORDA).rounds == 0
+
+
+def test_a_list_of_one_contender_counts_it_first_and_even_by_every_method(db):
+    lone = ContenderFactory(contender_list=ContenderListFactory(), city=CityFactory())
+    cast_vote(user=UserFactory(), contender_id=lone.pk, value=1)
+
+    count_list(lone.contender_list)
+
+    duels = MethodStanding.objects.get(contender=lone, method=CountedMethod.BRADLEY_TERRY)
+    assert (duels.rank, duels.score) == (1, 50.0)
+    assert set(MethodStanding.objects.filter(contender=lone).values_list("rank", flat=True)) == {1}
+
+
+def test_a_list_without_contenders_counts_to_nothing(db):
+    empty = ContenderListFactory()
+
+    count_list(empty)
+
+    assert not MethodStanding.objects.filter(contender_list=empty).exists()
+    assert ListCount.objects.filter(contender_list=empty).count() == len(CountedMethod.values)
