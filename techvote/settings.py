@@ -63,6 +63,16 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "") or (
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
+# The site's name and public address, for everything that leaves the page:
+# mail, canonical links, link previews, the sitemap. Never read from the
+# request's Host header, which a client chooses.
+SITE_NAME = os.environ.get("SITE_NAME", "TechVote")
+SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
+if not SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"SITE_URL must start with http:// or https://, not {SITE_URL!r}.")
+# Where the contact page sends people; a mailbox someone reads.
+CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "hello@techvote.example")
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -72,6 +82,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django.contrib.postgres",
     "allauth",
     "allauth.account",
@@ -124,7 +135,9 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "techvote.site.site",
             ],
+            "libraries": {"site": "techvote.site"},
         },
     },
 ]

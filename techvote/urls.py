@@ -1,7 +1,11 @@
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from cities import views as city_views
+from techvote import sitepages
+from techvote.middleware import cache_for_anonymous
+from techvote.sitemaps import SITEMAPS
 
 handler500 = "techvote.outage.server_error"
 
@@ -13,6 +17,20 @@ urlpatterns = [
     path("", include("cities.urls")),
     path("", include("comments.urls")),
     path("accounts/", include("allauth.urls")),
+    path("", include("techvote.site_urls")),
+    path("robots.txt", sitepages.robots_txt, name="robots_txt"),
+    path(
+        "sitemap.xml",
+        cache_for_anonymous(sitemap),
+        {"sitemaps": SITEMAPS},
+        name="sitemap",
+    ),
+    path("site.webmanifest", sitepages.web_manifest, name="web_manifest"),
+    path("favicon.ico", sitepages.StaticFileRedirect.as_view(file="img/favicon.ico")),
+    path(
+        "apple-touch-icon.png",
+        sitepages.StaticFileRedirect.as_view(file="img/apple-touch-icon.png"),
+    ),
     path("healthz", city_views.health, name="health"),
     path("admin/", admin.site.urls),
 ]
