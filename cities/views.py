@@ -6,13 +6,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from cities.forms import SearchForm
-from cities.models import City, ContenderList
-from cities.pages import city_page, list_page
+from cities.models import ContenderList
+from cities.pages import city_page, list_page, search_page
 from techvote.htmx import refusal_partial
 from techvote.middleware import cache_for_anonymous
 
 HOME_TEASER_SIZE = 3
-SEARCH_RESULTS_LIMIT = 50
 
 
 def _read_search_form(request) -> tuple[SearchForm, str]:
@@ -67,13 +66,9 @@ def city_detail(request, slug):
 @require_safe
 @cache_for_anonymous
 def search(request):
-    """Cities and lists matching the words."""
+    """Cities and lists matching the words, or near misses of a city's name."""
     form, terms = _read_search_form(request)
-    cities = lists = []
-    if terms:
-        cities = list(City.objects.search(terms)[:SEARCH_RESULTS_LIMIT])
-        lists = list(ContenderList.objects.search(terms)[:SEARCH_RESULTS_LIMIT])
-    context = {"form": form, "terms": terms, "cities": cities, "lists": lists}
+    context = {"form": form, "terms": terms, **search_page(terms=terms)}
     return render(request, "cities/search.html", context, status=400 if form.errors else 200)
 
 
