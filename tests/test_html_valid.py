@@ -1,0 +1,169 @@
+"""Every page is valid HTML, for a visitor and for a signed-in member: the Nu
+HTML Checker (the W3C validator) finds no error in any of them.
+
+The pages come from the browser tests' site (real names, comments, a long
+link); each of our URL patterns that answers HTML is visited at least once,
+and the test says which one it missed. Django admin is Django's own and is
+left out.
+"""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.test import Client
+from django.urls import resolve, reverse
+
+from tests.browser.data import LIST_SLUG, build_site
+from tests.vnu import check_html, missing_tools
+
+pytestmark = pytest.mark.django_db
+
+# Patterns that never answer a GET with a page of their own.
+NOT_PAGES = {
+    "comments:vote",
+    "comments:comment_create",
+    "comments:comment_thumb",
+    "robots_txt",
+    "sitemap",
+    "web_manifest",
+    "health",
+}
+# allauth's pages the site uses; the rest (social login, codes) are off.
+ACCOUNT_PAGES = {
+    "account_login",
+    "account_signup",
+    "account_logout",
+    "account_email",
+    "account_change_password",
+    "account_reset_password",
+    "account_reset_password_done",
+    "account_email_verification_sent",
+    "account_inactive",
+}
+
+MEMBER_ONLY = {"account_email", "account_change_password"}
+
+
+def anonymous_paths(site) -> list[str]:
+    tokyo = site.contender("Tokyo")
+    comment = site.comments["amara"]
+    list_url = reverse("cities:list_detail", args=[LIST_SLUG])
+    return [
+        "/",
+        list_url,
+        list_url + "?page=2",
+        list_url + "?q=tallinn",
+        list_url + "?q=atlantis",
+        tokyo.city.get_absolute_url(),
+        tokyo.get_comments_url(),
+        tokyo.get_comments_url() + "?sort=new",
+        reverse("comments:comment", args=[comment.pk]),
+        reverse("comments:user_profile", args=["amara"]),
+        reverse("comments:moderation_log"),
+        reverse("cities:search"),
+        reverse("cities:search") + "?q=tokyo",
+        reverse("cities:search") + "?q=tokio",
+        reverse("cities:search") + "?q=" + "x" * 101,  # 400, with the form's message.
+        "/no-such-page/",  # 404
+        *(reverse(f"site:{name}") for name in ("ranking", "about", "contact", "terms", "privacy")),
+        *(reverse(name) for name in sorted(ACCOUNT_PAGES - MEMBER_ONLY)),
+    ]
+
+
+def member_paths(site) -> list[str]:
+    comment = site.comments["amara"]
+    other = site.comments["bruno"]
+    return [
+        "/",
+        reverse("cities:list_detail", args=[LIST_SLUG]),
+        site.contender_url("Tokyo"),
+        reverse("comments:suggest", args=[LIST_SLUG]),
+        reverse("comments:comment_reply", args=[other.pk]),
+        reverse("comments:comment_edit", args=[comment.pk]),
+        reverse("comments:comment_delete", args=[comment.pk]),
+        reverse("comments:comment_report", args=[other.pk]),
+        reverse("comments:user_profile", args=["amara"]),
+        reverse("account_email"),
+        reverse("account_change_password"),
+        reverse("account_logout"),
+    ]
+
+
+def our_page_names() -> set[str]:
+    """Every URL name of the site that should answer a GET with a page."""
+    from django.urls import get_resolver
+
+    names = set()
+    for namespace in ("cities", "comments", "site"):
+        resolver = get_resolver().namespace_dict[namespace][1]
+        names |= {f"{namespace}:{name}" for name in resolver.reverse_dict if isinstance(name, str)}
+    return (names | ACCOUNT_PAGES) - NOT_PAGES
+
+
+def fetch(client: Client, paths: list[str], label: str, folder: Path) -> tuple[dict, set]:
+    """Save each page's HTML in `folder`: what each file is, and the URL names answered."""
+    pages, seen = {}, set()
+    for number, path in enumerate(paths):
+        response = client.get(path, follow=True)
+        assert response.status_code < 500, f"{path} answered {response.status_code}"
+        assert response["Content-Type"].startswith("text/html"), path
+        if response.status_code != 404:
+            for address in [path, *(url for url, _ in response.redirect_chain)]:
+                seen.add(resolve(address.split("?")[0].split("#")[0]).view_name)
+        name = re.sub(r"\W+", "_", path)[:60]
+        (folder / f"{label}-{number:02d}-{name}.html").write_bytes(response.content)
+        pages[f"{label}-{number:02d}-{name}.html"] = f"{label} {path} ({response.status_code})"
+    return pages, seen
+
+
+def error_pages(folder: Path) -> dict:
+    """The 500 page (a view that fails) and the expired-form page (no CSRF token)."""
+    failing = Client(raise_request_exception=False)
+    forged = Client(enforce_csrf_checks=True)
+    answers = {
+        "error-500.html": failing.get("/boom/"),
+        "error-403-csrf.html": forged.post(reverse("account_login"), {"login": "x"}),
+    }
+    for name, response in answers.items():
+        assert response["Content-Type"].startswith("text/html"), name
+        (folder / name).write_bytes(response.content)
+    return {name: f"{name} ({response.status_code})" for name, response in answers.items()}
+
+
+def test_every_page_is_valid_html_for_visitors_and_members(tmp_path, settings):
+    why_not = missing_tools()
+    if why_not:
+        pytest.skip(why_not)
+    settings.ROOT_URLCONF = "tests.error_urls"
+    site = build_site(size=40)
+    visitor = Client()
+    member = Client()
+    member.force_login(site.people["amara"])
+
+    pages, seen = fetch(visitor, anonymous_paths(site), "anonymous", tmp_path)
+    member_pages, member_seen = fetch(member, member_paths(site), "member", tmp_path)
+    pages |= member_pages | error_pages(tmp_path)
+    seen |= member_seen
+
+    assert our_page_names() <= seen, f"pages not checked: {sorted(our_page_names() - seen)}"
+    errors = check_html(sorted(tmp_path.glob("*.html")))
+    described = [
+        f"{pages[Path(e['url'].removeprefix('file:')).name]} line {e.get('lastLine')}: "
+        f"{e['message']}\n    {e.get('extract', '').strip()[:160]}"
+        for e in errors
+    ]
+    assert not described, f"{len(described)} HTML error(s):\n" + "\n".join(described)
+
+
+def test_the_checker_finds_an_error_it_is_shown(tmp_path):
+    """The checker is really run: a page with a stray end tag fails it."""
+    why_not = missing_tools()
+    if why_not:
+        pytest.skip(why_not)
+    page = tmp_path / "broken.html"
+    page.write_text("<!doctype html><html lang=en><title>x</title><p>a</div>")
+
+    errors = check_html([page])
+
+    assert any("Stray end tag" in error["message"] for error in errors), errors
