@@ -338,10 +338,12 @@ ACCOUNT_UNIQUE_EMAIL = True
 # need a working inbox each.
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[TechVote] "
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_USERNAME_MIN_LENGTH = 3
-# Normalises usernames and refuses look-alikes of taken or reserved ones.
-ACCOUNT_ADAPTER = "comments.usernames.AccountAdapter"
+# Normalises usernames and refuses look-alikes of taken or reserved ones;
+# names the site in mail from SITE_NAME and SITE_URL.
+ACCOUNT_ADAPTER = "techvote.accounts.AccountAdapter"
+ACCOUNT_FORMS = {"login": "techvote.accounts.LoginForm"}
 ACCOUNT_USERNAME_BLACKLIST = ["admin", "administrator", "moderator", "moderators", "techvote"]
 ACCOUNT_CHANGE_EMAIL = True
 # allauth's limits, spelled out: per IP, per user and per e-mail address

@@ -3,7 +3,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from cities import views as city_views
-from techvote import sitepages
+from techvote import accounts, sitepages
 from techvote.middleware import cache_for_anonymous
 from techvote.sitemaps import SITEMAPS
 
@@ -16,6 +16,12 @@ admin.site.index_title = "Moderation and content"
 urlpatterns = [
     path("", include("cities.urls")),
     path("", include("comments.urls")),
+    # Before allauth's, whose confirm-email/<key>/ would take "resend".
+    path(
+        "accounts/confirm-email/resend/",
+        accounts.resend_confirmation,
+        name="account_resend_confirmation",
+    ),
     path("accounts/", include("allauth.urls")),
     path("", include("techvote.site_urls")),
     path("robots.txt", sitepages.robots_txt, name="robots_txt"),

@@ -34,7 +34,7 @@ def test_a_member_comments_replies_edits_deletes_thumbs_and_reports(ui):
     form = page.get_by_role("region", name="Have your say")
     with ui.navigates(audit="login"):
         ui.press(form.get_by_role("link", name="Log in"))
-    page.get_by_label("Login").fill("chen")
+    page.get_by_label("Username or email").fill("chen")
     page.get_by_label(re.compile(r"^Password:?$")).fill(PASSWORD)
     with ui.navigates(audit="contender"):
         ui.press(page.get_by_role("button", name="Sign in"))

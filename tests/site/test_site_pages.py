@@ -210,5 +210,5 @@ def test_account_pages_preview_with_allauths_title(client):
     html = client.get(reverse("account_login")).content.decode()
 
     title = " ".join(re.search(r"<title>(.*) · TechVote</title>", html, re.S).group(1).split())
-    assert title == "Sign In"
+    assert title == "Log in"
     assert meta(html, "property", "og:title") == title
