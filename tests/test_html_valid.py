@@ -12,88 +12,17 @@ from pathlib import Path
 
 import pytest
 from django.test import Client
-from django.urls import resolve, reverse
+from django.urls import get_resolver, resolve, reverse
 
-from tests.browser.data import LIST_SLUG, build_site
+from tests.browser.data import build_site
+from tests.pages import ACCOUNT_PAGES, NOT_PAGES, anonymous_paths, member_paths
 from tests.vnu import check_html, missing_tools
 
 pytestmark = pytest.mark.django_db
 
-# Patterns that never answer a GET with a page of their own.
-NOT_PAGES = {
-    "comments:vote",
-    "comments:comment_create",
-    "comments:comment_thumb",
-    "robots_txt",
-    "sitemap",
-    "web_manifest",
-    "health",
-}
-# allauth's pages the site uses; the rest (social login, codes) are off.
-ACCOUNT_PAGES = {
-    "account_login",
-    "account_signup",
-    "account_logout",
-    "account_email",
-    "account_change_password",
-    "account_reset_password",
-    "account_reset_password_done",
-    "account_email_verification_sent",
-    "account_inactive",
-}
-
-MEMBER_ONLY = {"account_email", "account_change_password"}
-
-
-def anonymous_paths(site) -> list[str]:
-    tokyo = site.contender("Tokyo")
-    comment = site.comments["amara"]
-    list_url = reverse("cities:list_detail", args=[LIST_SLUG])
-    return [
-        "/",
-        list_url,
-        list_url + "?page=2",
-        list_url + "?q=tallinn",
-        list_url + "?q=atlantis",
-        tokyo.city.get_absolute_url(),
-        tokyo.get_comments_url(),
-        tokyo.get_comments_url() + "?sort=new",
-        reverse("comments:comment", args=[comment.pk]),
-        reverse("comments:user_profile", args=["amara"]),
-        reverse("comments:moderation_log"),
-        reverse("cities:search"),
-        reverse("cities:search") + "?q=tokyo",
-        reverse("cities:search") + "?q=tokio",
-        reverse("cities:search") + "?q=" + "x" * 101,  # 400, with the form's message.
-        "/no-such-page/",  # 404
-        *(reverse(f"site:{name}") for name in ("ranking", "about", "contact", "terms", "privacy")),
-        *(reverse(name) for name in sorted(ACCOUNT_PAGES - MEMBER_ONLY)),
-    ]
-
-
-def member_paths(site) -> list[str]:
-    comment = site.comments["amara"]
-    other = site.comments["bruno"]
-    return [
-        "/",
-        reverse("cities:list_detail", args=[LIST_SLUG]),
-        site.contender_url("Tokyo"),
-        reverse("comments:suggest", args=[LIST_SLUG]),
-        reverse("comments:comment_reply", args=[other.pk]),
-        reverse("comments:comment_edit", args=[comment.pk]),
-        reverse("comments:comment_delete", args=[comment.pk]),
-        reverse("comments:comment_report", args=[other.pk]),
-        reverse("comments:user_profile", args=["amara"]),
-        reverse("account_email"),
-        reverse("account_change_password"),
-        reverse("account_logout"),
-    ]
-
 
 def our_page_names() -> set[str]:
     """Every URL name of the site that should answer a GET with a page."""
-    from django.urls import get_resolver
-
     names = set()
     for namespace in ("cities", "comments", "site"):
         resolver = get_resolver().namespace_dict[namespace][1]
