@@ -20,6 +20,7 @@ from cities.models import Contender, ContenderList
 from comments.forms import CommentForm, ReportForm, SuggestForm, VoteForm
 from comments.models import Comment, ModerationLogEntry, Vote
 from comments.pages import contender_page
+from comments.reports import ensure_not_reported
 from comments.services import (
     ActionRefused,
     cast_vote,
@@ -36,6 +37,7 @@ from comments.standing import LOG_IN_FIRST
 from comments.threads import comment_location
 from techvote.htmx import refusal_partial
 from techvote.middleware import cache_for_anonymous
+from techvote.site import placed_tag
 
 VOTES_PER_PAGE = 50
 LOG_ENTRIES_PER_PAGE = 50
@@ -84,7 +86,8 @@ def submit(request, form, act: Callable, *, page: Callable, done: Callable):
     """The flow of every form page: show it; on a valid post call the service.
 
     `page(form, status)` renders the form page, `act(data)` calls the service,
-    `done(result)` gives the success message and where to go. A refusal
+    `done(result)` gives the success message and where to go (the message
+    shows beside the element the address's #anchor names). A refusal
     comes back in the form with its status, so nothing typed is lost.
     """
     if request.method != "POST":
@@ -97,7 +100,8 @@ def submit(request, form, act: Callable, *, page: Callable, done: Callable):
         form.add_error(None, refusal.message)
         return page(form, refusal.status)
     message, url = done(result)
-    messages.success(request, message)
+    # Beside the comment the page scrolls to, where the member looks, not at the top.
+    messages.success(request, message, extra_tags=placed_tag(url))
     return redirect(url)
 
 
@@ -243,6 +247,11 @@ def comment_report(request, comment_id):
     comment = _comment_or_404(comment_id)
     if not request.user.is_authenticated:
         return login_first(request, request.path)
+    if request.method != "POST":
+        try:  # Said before the form, not after it is filled in again.
+            ensure_not_reported(user=request.user, comment_id=comment.pk)
+        except ActionRefused as refusal:
+            return refuse(request, refusal, comment_location(comment))
     return submit(
         request,
         ReportForm(request.POST or None),

@@ -1,5 +1,6 @@
 """What every template knows of the site: its name, address, and this page's
-canonical address; and `{% block_text %}`, which repeats a block's text.
+canonical address; `{% block_text %}`, which repeats a block's text; and
+where a message shows: beside what it is about, or at the top of the page.
 
 The canonical address is the path alone: `?sort=`, `?page=` and `?q=` show
 the same page in another order or part, and search engines should count
@@ -48,3 +49,30 @@ def block_text(context, name: str) -> str:
         return ""
     # Splitting on white space leaves the escaped entities whole.
     return mark_safe(" ".join(block.nodelist.render(context).split()))
+
+
+# A message about one thing on the page ("Your comment is posted.") carries
+# this tag and the thing's anchor, and shows beside it instead of at the top.
+PLACED = "at-"
+# The anchors of elements that show their own messages: comments
+# (templates/comments/_comment.html). A message about anything else stays
+# at the top, where it cannot be lost.
+PLACEABLE = ("comment-",)
+
+
+def placed_tag(url: str) -> str:
+    """The tag for a message about what `url` points at (its #anchor), or ""."""
+    anchor = url.partition("#")[2]
+    return f"{PLACED}{anchor}" if anchor.startswith(PLACEABLE) else ""
+
+
+@register.filter
+def unplaced(messages) -> list:
+    """The messages for the top of the page: those not shown beside something."""
+    return [m for m in messages if not m.extra_tags.startswith(PLACED)]
+
+
+@register.filter
+def beside(messages, anchor: str) -> list:
+    """The messages about the element with id `anchor`."""
+    return [m for m in messages if m.extra_tags == f"{PLACED}{anchor}"]
