@@ -344,7 +344,10 @@ def user_profile(request, username):
 @cache_for_anonymous
 def moderation_log(request):
     """Every moderator action, newest first, in public."""
-    entries = ModerationLogEntry.objects.select_related("moderator")
+    # What each entry is about comes with it, for its link.
+    entries = ModerationLogEntry.objects.select_related(
+        "moderator", "member", "contender__city", "contender__contender_list"
+    )
     number = request.GET.get("page", 1)
     page = page_of(entries, LOG_ENTRIES_PER_PAGE, number, "No such page of the log.")
     return render(request, "comments/moderation_log.html", {"entries": page})

@@ -136,6 +136,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "techvote.site.site",
+                "comments.context_processors.moderation",
             ],
             "libraries": {"site": "techvote.site"},
         },

@@ -14,7 +14,10 @@ import pytest
 from django.test import Client
 from django.urls import get_resolver, resolve, reverse
 
+from comments.moderation import make_moderator, suspend_user
+from comments.services import report_comment
 from tests.browser.data import build_site
+from tests.factories import UserFactory
 from tests.pages import ACCOUNT_PAGES, NOT_PAGES, anonymous_paths, member_paths
 from tests.vnu import check_html, missing_tools
 
@@ -66,12 +69,20 @@ def test_every_page_is_valid_html_for_visitors_and_members(tmp_path, settings):
         pytest.skip(why_not)
     settings.ROOT_URLCONF = "tests.error_urls"
     site = build_site(size=40)
+    # A moderator with an open report waiting, and an entry in the public log.
+    moderator = UserFactory(username="noor")
+    make_moderator(moderator)
+    report_comment(user=site.people["amara"], comment_id=site.comments["bruno"].pk, reason="spam")
+    suspend_user(moderator=moderator, member=UserFactory(), reason="Spam <i>links</i>.")
     visitor = Client()
     member = Client()
     member.force_login(site.people["amara"])
 
     pages, seen = fetch(visitor, anonymous_paths(site), "anonymous", tmp_path)
     member_pages, member_seen = fetch(member, member_paths(site), "member", tmp_path)
+    moderating = Client()
+    moderating.force_login(moderator)
+    member_pages |= fetch(moderating, ["/", "/moderation/"], "moderator", tmp_path)[0]
     pages |= member_pages | error_pages(tmp_path)
     seen |= member_seen
 
