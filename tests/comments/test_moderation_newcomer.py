@@ -19,13 +19,6 @@ QUEUE = reverse("admin:comments_reportedcomment_changelist")
 
 
 @pytest.fixture
-def moderator(db):
-    user = UserFactory(username="marta")
-    make_moderator(user)
-    return user
-
-
-@pytest.fixture
 def contender(make_ranked_list):
     return at_rank(make_ranked_list(3), 1)
 
