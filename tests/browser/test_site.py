@@ -7,8 +7,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from comments.moderation import hide_comment, make_moderator
 from tests.browser.data import LIST_SLUG, build_site
 from tests.browser.support import SCREENSHOTS
+from tests.factories import UserFactory
 from tests.pages import anonymous_paths, member_paths
 
 pytestmark = pytest.mark.browser
@@ -123,6 +125,10 @@ def shoot_both_schemes(ui, name: str) -> None:
 def test_screenshots_of_every_page_light_and_dark(ui):
     """Every page a visitor and a member see, checked for overflow, photographed."""
     site = build_site(size=40)
+    # An entry in the public log, so that its cards are seen on the phone.
+    moderator = UserFactory(username="noor")
+    make_moderator(moderator)
+    hide_comment(moderator=moderator, comment=site.comments["bruno"], reason="Advertising.")
     (SCREENSHOTS / "pages").mkdir(parents=True, exist_ok=True)
     member_only = member_paths(site)
     for group, paths in (("anonymous", anonymous_paths(site)), ("member", member_only)):
