@@ -25,6 +25,7 @@ from cities.search import (
     CONTENDER_SEARCH_FIELDS,
     LIST_SEARCH_FIELDS,
     LIST_SEARCH_VECTOR,
+    near_misses,
     site_search,
     words_in_fields,
 )
@@ -83,6 +84,10 @@ class CityQuerySet(models.QuerySet):
         return site_search(
             self, terms, vector=CITY_SEARCH_VECTOR, fields=CITY_SEARCH_FIELDS, then="name"
         )
+
+    def spelt_like(self, terms: str) -> list["City"]:
+        """Cities whose name is a near miss of the words ("tokio": Tokyo), most alike first."""
+        return near_misses(self, terms, field="name")
 
 
 class City(models.Model):

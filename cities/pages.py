@@ -21,6 +21,7 @@ from django.shortcuts import get_object_or_404
 
 from cities.models import COUNTED_METHODS, METHOD_NAMES, City, Contender, ContenderList
 from cities.rows import render_rows
+from cities.search import names_the_title
 from comments.charts import sparkline
 from comments.history import recent_ranks
 from comments.models import Comment
@@ -29,6 +30,7 @@ from comments.votes import member_votes_in
 from techvote.middleware import wants_fresh
 
 TOP_TEN = 10
+SEARCH_RESULTS_LIMIT = 50
 
 
 @dataclass(frozen=True)
@@ -240,3 +242,23 @@ def city_page(request, *, slug: str) -> dict:
         number=number,
     )
     return {"city": city, "standings": standings, "threads": threads, "sort": sort}
+
+
+def search_page(*, terms: str) -> dict:
+    """What the site search shows for the words: cities, lists, and near misses.
+
+    Lists come first when the words name one ("startups": Best City for Tech
+    Startups), since that is what the visitor asked for; cities otherwise.
+    When no city matches, cities spelt nearly like the words stand in
+    ("tokio": Tokyo). Two queries, a third (two on SQLite) for near misses.
+    """
+    if not terms:
+        return {"cities": [], "lists": [], "near_misses": [], "lists_first": False}
+    cities = list(City.objects.search(terms)[:SEARCH_RESULTS_LIMIT])
+    lists = list(ContenderList.objects.search(terms)[:SEARCH_RESULTS_LIMIT])
+    return {
+        "cities": cities,
+        "lists": lists,
+        "near_misses": [] if cities else City.objects.spelt_like(terms),
+        "lists_first": any(names_the_title(terms, item.title) for item in lists),
+    }

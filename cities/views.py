@@ -8,14 +8,13 @@ from django.views.decorators.http import require_safe
 from cities.forms import ListPageForm, SearchForm
 from cities.maps.pictures import city_locator_html, list_map_html
 from cities.methods import method_page
-from cities.models import City, ContenderList
-from cities.pages import city_page, list_page
+from cities.models import ContenderList
+from cities.pages import city_page, list_page, search_page
 from cities.past import DayForm, DayRefused, past_list_page
 from techvote.htmx import refusal_partial
 from techvote.middleware import cache_for_anonymous
 
 HOME_TEASER_SIZE = 3
-SEARCH_RESULTS_LIMIT = 50
 
 
 def _read_search_form(request, form_class=SearchForm) -> tuple[SearchForm, str]:
@@ -63,8 +62,6 @@ def list_detail(request, slug):
         "terms": terms,
         "page": page,
         "method_param": method,
-        # Every ?method= and ?page= of a list is the same list.
-        "canonical_url": request.build_absolute_uri(page.contender_list.get_absolute_url()),
     }
     if page.number == 1 and not terms and not request.htmx:
         context["world_map"] = list_map_html(page.contender_list)
@@ -119,13 +116,9 @@ def city_detail(request, slug):
 @require_safe
 @cache_for_anonymous
 def search(request):
-    """Cities and lists matching the words."""
+    """Cities and lists matching the words, or near misses of a city's name."""
     form, terms = _read_search_form(request)
-    cities = lists = []
-    if terms:
-        cities = list(City.objects.search(terms)[:SEARCH_RESULTS_LIMIT])
-        lists = list(ContenderList.objects.search(terms)[:SEARCH_RESULTS_LIMIT])
-    context = {"form": form, "terms": terms, "cities": cities, "lists": lists}
+    context = {"form": form, "terms": terms, **search_page(terms=terms)}
     return render(request, "cities/search.html", context, status=400 if form.errors else 200)
 
 

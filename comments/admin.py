@@ -10,6 +10,7 @@ from django.utils.text import Truncator
 
 from cities.models import Contender, ContenderSuggestion
 from comments import moderation
+from comments.exceptions import ActionRefused
 from comments.models import (
     Ballot,
     BallotEntry,
@@ -46,21 +47,35 @@ def act_with_reason(modeladmin, request, queryset, *, service, target, title, re
     form = ReasonForm(request.POST if "apply" in request.POST else None, required=required)
     if form.is_valid():
         reason = form.cleaned_data["reason"]
-        changed = sum(
-            1
-            for obj in queryset
-            if service(moderator=request.user, reason=reason, **{target: obj})
-        )
-        unchanged = queryset.count() - changed
+        changed = unchanged = 0
+        for obj in queryset:
+            try:
+                if service(moderator=request.user, reason=reason, **{target: obj}):
+                    changed += 1
+                else:
+                    unchanged += 1
+            except ActionRefused as refusal:
+                modeladmin.message_user(request, f"{obj}: {refusal.message}", messages.ERROR)
         modeladmin.message_user(
             request,
             f"{title}: {changed} done" + (f", {unchanged} already so" if unchanged else "") + ".",
             messages.SUCCESS if changed else messages.WARNING,
         )
         return None
+    if target == "comment":
+        # What is being judged, on the page that asks for the reason: the
+        # text and every open report with its reason.
+        queryset = queryset.select_related("author").prefetch_related(
+            Prefetch(
+                "reports",
+                queryset=Report.objects.open().select_related("reporter").order_by("created_at"),
+                to_attr="open_reports_shown",
+            )
+        )
     context = {
         **modeladmin.admin_site.each_context(request),
         "title": title,
+        "target": target,
         "objects": queryset,
         "form": form,
         "action": request.POST["action"],

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from cities.models import Contender, ContenderList
 from comments.counts import lock_contenders_of, move_comment_count, recount_list
+from comments.exceptions import ActionRefused
 from comments.models import (
     Ballot,
     Comment,
@@ -65,6 +66,18 @@ def _locked_comment(comment: Comment) -> Comment:
     )
 
 
+OWN_REPORT = (
+    "You reported this comment yourself: another moderator must decide on it, "
+    "so that no report is both made and settled by one person."
+)
+
+
+def _ensure_not_own_report(comment: Comment, moderator) -> None:
+    """Refuse (409) to settle a report the moderator made: it needs a second pair of eyes."""
+    if Report.objects.open().filter(comment=comment, reporter=moderator).exists():
+        raise ActionRefused(OWN_REPORT, status=409)
+
+
 def _resolve_open_reports(comment: Comment, moderator, resolution: str) -> int:
     return (
         Report.objects.open()
@@ -80,6 +93,7 @@ def hide_comment(*, moderator, comment: Comment, reason: str) -> bool:
     comment = _locked_comment(comment)
     if comment.hidden_at is not None:
         return False
+    _ensure_not_own_report(comment, moderator)
     was_visible = comment.is_visible
     comment.hidden_at, comment.hidden_reason = timezone.now(), reason
     comment.save(update_fields=["hidden_at", "hidden_reason"])
@@ -122,6 +136,7 @@ def dismiss_reports(*, moderator, comment: Comment, reason: str = "") -> bool:
     """Close a comment's open reports, leaving it up. False if none were open."""
     _require(moderator, "comments.resolve_report")
     comment = _locked_comment(comment)
+    _ensure_not_own_report(comment, moderator)
     if not _resolve_open_reports(comment, moderator, ReportResolution.DISMISSED):
         return False
     _log(

@@ -11,6 +11,16 @@ from comments.standing import ensure_can_participate
 ALREADY_REPORTED = "You have already reported this comment."
 
 
+def ensure_not_reported(*, user: AbstractBaseUser, comment_id: int) -> None:
+    """Refuse (409) a second report of the same comment by the same member.
+
+    Also asked before the report form is shown, so a member who has reported
+    is told so at once instead of after filling the form in again.
+    """
+    if Report.objects.filter(comment_id=comment_id, reporter=user).exists():
+        raise ActionRefused(ALREADY_REPORTED, status=409)
+
+
 @transaction.atomic
 def report_comment(
     *, user: AbstractBaseUser, comment_id: int, reason: str, details: str = ""
@@ -24,8 +34,7 @@ def report_comment(
         raise ActionRefused("That comment is already gone.", status=409)
     if comment.author_id == user.pk:
         raise ActionRefused("You cannot report your own comment; delete it instead.", status=409)
-    if Report.objects.filter(comment=comment, reporter=user).exists():
-        raise ActionRefused(ALREADY_REPORTED, status=409)
+    ensure_not_reported(user=user, comment_id=comment.pk)
     check_rate_limit(user, "report")
     try:
         with transaction.atomic():

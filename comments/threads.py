@@ -1,12 +1,17 @@
-"""Reading comment threads for a page: top-level comments, their replies, the reader's thumbs."""
+"""Reading comment threads for a page: top-level comments, their replies, the reader's
+thumbs and reports, and how long their own comments stay editable."""
 
+import math
+
+from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.utils import timezone
 
 from comments.comments import edit_window_open
 from comments.forms import ThreadForm
-from comments.models import Comment, CommentSort, CommentVote
+from comments.models import Comment, CommentSort, CommentVote, Report
 
 THREADS_PER_PAGE = 20
 
@@ -33,6 +38,25 @@ def read_thread_form(request) -> tuple[str, int]:
     return form.cleaned_data["sort"] or CommentSort.TOP, form.cleaned_data["page"] or 1
 
 
+def with_your_report(comments, user):
+    """Annotate `reported_by_you`: whether `user` has reported the comment (False if anonymous).
+
+    A subquery of the comments' own query, so pages show "Reported" for no
+    query more.
+    """
+    if not user.is_authenticated:
+        return comments
+    return comments.annotate(
+        reported_by_you=Exists(Report.objects.filter(comment=OuterRef("pk"), reporter=user))
+    )
+
+
+def edit_minutes_left(comment: Comment, *, now) -> int:
+    """Whole minutes, rounded up, before the edit window closes (0 once it has)."""
+    left = comment.created_at + settings.COMMENT_EDIT_WINDOW - now
+    return max(0, math.ceil(left.total_seconds() / 60))
+
+
 def thread_page(request, threads, *, sort: str, number: int, contender=None):
     """One page of threads: top-level comments, each with its replies and the reader's
     thumbs, in a fixed number of queries.
@@ -42,7 +66,8 @@ def thread_page(request, threads, *, sort: str, number: int, contender=None):
     """
     if contender is None:
         threads = threads.select_related("contender__city", "contender__contender_list")
-    threads = threads.threads().sorted_by(sort).select_related("author")
+    threads = with_your_report(threads.threads().sorted_by(sort), request.user)
+    threads = threads.select_related("author")
     try:
         page = Paginator(threads, THREADS_PER_PAGE).page(number)
     except InvalidPage:
@@ -54,7 +79,9 @@ def thread_page(request, threads, *, sort: str, number: int, contender=None):
             for root in roots:
                 root.contender = contender
         contender_of = {root.pk: root.contender for root in roots}
-        visible_replies = Comment.objects.visible().filter(parent__in=roots)
+        visible_replies = with_your_report(
+            Comment.objects.visible().filter(parent__in=roots), request.user
+        )
         for reply in visible_replies.select_related("author").order_by("created_at", "pk"):
             reply.contender = contender_of[reply.parent_id]  # The same contender as its root.
             replies.setdefault(reply.parent_id, []).append(reply)
@@ -71,5 +98,6 @@ def thread_page(request, threads, *, sort: str, number: int, contender=None):
         comment.can_edit = (
             comment.is_own and comment.is_visible and edit_window_open(comment, now=now)
         )
+        comment.edit_minutes_left = edit_minutes_left(comment, now=now) if comment.can_edit else 0
     page.object_list = roots
     return page

@@ -25,6 +25,7 @@ from comments.duels import answer_duel
 from comments.forms import BallotForm, CommentForm, DuelAnswer, ReportForm, SuggestForm, VoteForm
 from comments.models import BallotEntry, Comment, ModerationLogEntry, OpenDataExport, Vote
 from comments.pages import ballot_page, contender_page
+from comments.reports import ensure_not_reported
 from comments.services import (
     ActionRefused,
     cast_vote,
@@ -41,6 +42,7 @@ from comments.standing import LOG_IN_FIRST
 from comments.threads import comment_location
 from techvote.htmx import refusal_partial
 from techvote.middleware import cache_for_anonymous
+from techvote.site import placed_tag
 
 VOTES_PER_PAGE = 50
 LOG_ENTRIES_PER_PAGE = 50
@@ -90,7 +92,8 @@ def submit(request, form, act: Callable, *, page: Callable, done: Callable):
     """The flow of every form page: show it; on a valid post call the service.
 
     `page(form, status)` renders the form page, `act(data)` calls the service,
-    `done(result)` gives the success message and where to go. A refusal
+    `done(result)` gives the success message and where to go (the message
+    shows beside the element the address's #anchor names). A refusal
     comes back in the form with its status, so nothing typed is lost.
     """
     if request.method != "POST":
@@ -103,7 +106,8 @@ def submit(request, form, act: Callable, *, page: Callable, done: Callable):
         form.add_error(None, refusal.message)
         return page(form, refusal.status)
     message, url = done(result)
-    messages.success(request, message)
+    # Beside the comment the page scrolls to, where the member looks, not at the top.
+    messages.success(request, message, extra_tags=placed_tag(url))
     return redirect(url)
 
 
@@ -249,6 +253,11 @@ def comment_report(request, comment_id):
     comment = _comment_or_404(comment_id)
     if not request.user.is_authenticated:
         return login_first(request, request.path)
+    if request.method != "POST":
+        try:  # Said before the form, not after it is filled in again.
+            ensure_not_reported(user=request.user, comment_id=comment.pk)
+        except ActionRefused as refusal:
+            return refuse(request, refusal, comment_location(comment))
     return submit(
         request,
         ReportForm(request.POST or None),
@@ -466,7 +475,10 @@ def user_profile(request, username):
 @cache_for_anonymous
 def moderation_log(request):
     """Every moderator action, newest first, in public."""
-    entries = ModerationLogEntry.objects.select_related("moderator")
+    # What each entry is about comes with it, for its link.
+    entries = ModerationLogEntry.objects.select_related(
+        "moderator", "member", "contender__city", "contender__contender_list"
+    )
     number = request.GET.get("page", 1)
     page = page_of(entries, LOG_ENTRIES_PER_PAGE, number, "No such page of the log.")
     return render(request, "comments/moderation_log.html", {"entries": page})

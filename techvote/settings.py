@@ -65,6 +65,16 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "") or (
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
+# The site's name and public address, for everything that leaves the page:
+# mail, canonical links, link previews, the sitemap. Never read from the
+# request's Host header, which a client chooses.
+SITE_NAME = os.environ.get("SITE_NAME", "TechVote")
+SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
+if not SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"SITE_URL must start with http:// or https://, not {SITE_URL!r}.")
+# Where the contact page sends people; a mailbox someone reads.
+CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "hello@techvote.example")
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -74,6 +84,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django.contrib.postgres",
     "allauth",
     "allauth.account",
@@ -131,7 +142,10 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "techvote.site.site",
+                "comments.context_processors.moderation",
             ],
+            "libraries": {"site": "techvote.site"},
         },
     },
 ]
@@ -392,10 +406,12 @@ ACCOUNT_UNIQUE_EMAIL = True
 # need a working inbox each.
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[TechVote] "
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_USERNAME_MIN_LENGTH = 3
-# Normalises usernames and refuses look-alikes of taken or reserved ones.
-ACCOUNT_ADAPTER = "comments.usernames.AccountAdapter"
+# Normalises usernames and refuses look-alikes of taken or reserved ones;
+# names the site in mail from SITE_NAME and SITE_URL.
+ACCOUNT_ADAPTER = "techvote.accounts.AccountAdapter"
+ACCOUNT_FORMS = {"login": "techvote.accounts.LoginForm"}
 ACCOUNT_USERNAME_BLACKLIST = ["admin", "administrator", "moderator", "moderators", "techvote"]
 ACCOUNT_CHANGE_EMAIL = True
 # allauth's limits, spelled out: per IP, per user and per e-mail address

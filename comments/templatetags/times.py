@@ -1,7 +1,10 @@
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django import template
 from django.utils import timezone
+from django.utils.timesince import timesince
+
+JUST_NOW = timedelta(minutes=1)
 
 register = template.Library()
 
@@ -18,3 +21,13 @@ def isotime(value: datetime | None) -> str:
     if timezone.is_aware(value):
         value = timezone.localtime(value)
     return value.replace(microsecond=0).isoformat()
+
+
+@register.filter
+def ago(value: datetime | None) -> str:
+    """How long ago, in words: "just now" for the first minute, not "0 minutes ago"."""
+    if not value:
+        return ""
+    if timezone.now() - value < JUST_NOW:
+        return "just now"
+    return f"{timesince(value)} ago"

@@ -34,10 +34,10 @@ def test_a_member_comments_replies_edits_deletes_thumbs_and_reports(ui):
     form = page.get_by_role("region", name="Have your say")
     with ui.navigates(audit="login"):
         ui.press(form.get_by_role("link", name="Log in"))
-    page.get_by_label("Login").fill("chen")
+    page.get_by_label("Username or email").fill("chen")
     page.get_by_label(re.compile(r"^Password:?$")).fill(PASSWORD)
     with ui.navigates(audit="contender"):
-        ui.press(page.get_by_role("button", name="Sign in"))
+        ui.press(page.get_by_role("button", name="Log in"))
     assert ui.path == contender_url
 
     # A comment.
@@ -47,6 +47,10 @@ def test_a_member_comments_replies_edits_deletes_thumbs_and_reports(ui):
     expect_message("Your comment is posted.")
     mine = comment_by("chen", parent__isnull=True)
     expect(comment(mine.pk)).to_contain_text("Shibuya's start-up scene")
+    # Said beside the comment the page scrolled to, which says when and how long to edit.
+    expect(comment(mine.pk).get_by_role("status")).to_have_text("Your comment is posted.")
+    expect(comment(mine.pk).locator(".comment__meta")).to_contain_text("just now")
+    expect(actions(mine.pk)).to_contain_text("15 minutes left to edit")
 
     # A reply to Amara.
     ui.press(actions(amaras.pk).get_by_role("link", name="Reply"))
@@ -99,3 +103,6 @@ def test_a_member_comments_replies_edits_deletes_thumbs_and_reports(ui):
     expect_message("the moderators will look at this comment")
     report = Report.objects.get(comment=amaras, reporter__username="chen")
     assert report.reason == "misinformation"
+    # The comment says so, and offers no second report.
+    expect(actions(amaras.pk).get_by_text("Reported", exact=True)).to_be_visible()
+    expect(actions(amaras.pk).get_by_role("link", name="Report")).to_have_count(0)

@@ -115,3 +115,85 @@ def test_postgres_search_uses_the_full_text_index(places, queryset, index):
 def test_the_start_of_a_name_is_enough(client, places):
     assert search(client, "tok").context["cities"] == [places["tokyo"]]
     assert search(client, "Ber Germ").context["cities"] == [places["berlin"]]
+
+
+# --- What a newcomer typed ----------------------------------------------------------
+
+
+def test_a_word_must_start_a_word_so_ai_does_not_find_dubai(client, places):
+    dubai = CityFactory(name="Dubai", country="United Arab Emirates", summary="Ports and towers.")
+    research = ContenderListFactory(title="Best City for AI Research", question="Where is AI?")
+
+    response = search(client, "AI")
+
+    assert dubai not in response.context["cities"]
+    assert response.context["lists"] == [research]
+    assert search(client, "dub").context["cities"] == [dubai]
+
+
+def test_lists_come_before_cities_when_the_words_name_a_list(client, places):
+    CityFactory(name="Startup Bay", country="Nowhere", summary="A place for startups.")
+
+    named = search(client, "startups").content.decode()
+    a_city = search(client, "japan").content.decode()
+
+    assert named.index('id="list-results-heading"') < named.index('id="city-results-heading"')
+    assert a_city.index('id="city-results-heading"') < a_city.index('id="list-results-heading"')
+
+
+def test_a_list_found_by_its_question_alone_does_not_jump_ahead(client, places):
+    html = search(client, "found").content.decode()  # "Where would you found a company?"
+
+    assert "Best City for Tech Startups" in html
+    assert html.index('id="city-results-heading"') < html.index('id="list-results-heading"')
+
+
+@pytest.mark.parametrize(("typed", "meant"), [("tokio", "tokyo"), ("Berlinn", "berlin")])
+def test_a_near_miss_finds_the_city_it_meant(client, places, typed, meant):
+    response = search(client, typed)
+    html = response.content.decode()
+
+    assert response.context["cities"] == []
+    assert response.context["near_misses"][0] == places[meant]
+    assert f"No city is called “{typed}”. Did you mean one of these?" in html
+    assert f'href="{places[meant].get_absolute_url()}"' in html
+
+
+def test_a_word_that_is_nothing_like_a_city_finds_no_near_miss(client, places):
+    response = search(client, "kyoto")
+
+    assert response.context["near_misses"] == []
+    assert "No city matches “kyoto”" in response.content.decode()
+
+
+def test_a_near_miss_search_runs_the_same_queries_however_many_cities(
+    client, places, django_assert_num_queries
+):
+    # Two for cities and lists, then one (PostgreSQL) or two for near misses.
+    expected = 3 if connection.vendor == "postgresql" else 4
+    with django_assert_num_queries(expected):
+        search(client, "tokio")
+    for number in range(30):
+        CityFactory(name=f"Testville {number}")
+    with django_assert_num_queries(expected):
+        search(client, "tokio")
+
+
+def test_an_empty_search_explains_itself(client, places):
+    html = search(client, "").content.decode()
+
+    assert 'id="search-empty"' in html
+    assert "Type a word above" in html
+    assert 'aria-describedby="search-hint"' in html
+
+
+@pytest.mark.postgres
+def test_postgres_near_misses_use_the_trigram_index(places):
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+    try:
+        plan = City.objects.filter(name__trigram_similar="tokio").explain()
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SET enable_seqscan = on")
+    assert "city_name_trgm_idx" in plan
