@@ -33,7 +33,8 @@ def pytest_configure(config):
         return
     copy = template.with_name(f"mutation-{os.getpid()}.sqlite3")
     shutil.copyfile(template, copy)
-    database.setdefault("TEST", {})["NAME"] = str(copy)
+    # Already migrated: Django checks the tables are there and loads no migrations.
+    database.setdefault("TEST", {}).update(NAME=str(copy), MIGRATE=False)
     config.option.reuse_db = True
     config.option.create_db = False
     config.stash[_COPY] = copy
