@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from cities.models import Contender
 from comments.models import COMMENT_MIN_LENGTH, Comment
 from comments.services import ActionRefused, delete_comment, edit_comment, post_comment
 from tests.factories import UserFactory
@@ -178,3 +179,22 @@ def test_a_hidden_comment_can_no_longer_be_edited(member, contender):
     )
     comment.refresh_from_db()
     assert comment.body == "Fast internet."
+
+
+def test_a_comment_on_a_missing_contender_is_a_404(member):
+    refused = refusal_of(post_comment, user=member, contender_id=10**9, body="Anyone there?")
+
+    assert (refused.status, refused.message) == (404, "That contender does not exist.")
+    assert not Comment.objects.exists()
+
+
+def test_a_pending_contender_takes_comments_only_once_approved(member, contender):
+    Contender.objects.filter(pk=contender.pk).update(status=Contender.Status.PENDING)
+
+    refused = refusal_of(post_comment, user=member, contender_id=contender.pk, body="Early.")
+
+    assert (refused.status, refused.message) == (
+        409,
+        "Comments open once a moderator approves this city.",
+    )
+    assert not Comment.objects.exists()
