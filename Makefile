@@ -7,8 +7,10 @@ BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 # Development server address: `make run ADDRESS=0.0.0.0:8000` to share it.
 ADDRESS ?= 127.0.0.1:8000
+# Test processes of `make mutation` at once.
+MUTATION_CHILDREN ?= 2
 
-.PHONY: run test lint format install install-dev clean lock bench bench-tiny wrk
+.PHONY: run test lint format install install-dev clean lock bench bench-tiny wrk mutation
 
 run: $(VENV)/.installed
 	DEBUG=1 $(BIN)/python manage.py migrate --no-input
@@ -26,6 +28,13 @@ lint: $(VENV)/.installed-dev
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Mutation testing (README, Mutation testing): a fresh mutmut run over the
+# writers and the ranking code, then the score without the equivalent mutants.
+mutation: $(VENV)/.installed-dev
+	rm -rf mutants
+	$(BIN)/python tests/mutation/run.py run --max-children $(MUTATION_CHILDREN)
+	$(BIN)/python tests/mutation/score.py
 
 # The benchmark (README, Performance): PostgreSQL at DATABASE_URL, and wrk.
 bench: $(VENV)/.installed-dev wrk
@@ -55,7 +64,7 @@ $(VENV)/.installed-dev: pyproject.toml constraints.txt | $(VENV)/bin/python
 	touch $@ $(VENV)/.installed
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) mutants staticfiles .pytest_cache .ruff_cache *.egg-info
 
 # Re-resolve every dependency from pyproject.toml into constraints.txt.
 lock:

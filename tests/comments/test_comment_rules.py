@@ -6,10 +6,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from cities.models import Contender
 from comments.models import COMMENT_MIN_LENGTH, Comment
-from comments.services import ActionRefused, edit_comment, post_comment
+from comments.services import ActionRefused, delete_comment, edit_comment, post_comment
 from tests.factories import UserFactory
-from tests.helpers import at_rank
+from tests.helpers import at_rank, refusal_of
 
 pytestmark = pytest.mark.django_db
 
@@ -140,3 +141,60 @@ def test_replies_have_their_own_limit(member, contender, tight_limits):
     assert refused.value.status == 429
     assert "at most 3 replies a minute" in refused.value.message
     assert Comment.objects.filter(author=member).count() == 4
+
+
+# --- Refusals of edits and deletions ------------------------------------------------
+
+
+@pytest.mark.parametrize(("service", "verb"), [(edit_comment, "edit"), (delete_comment, "delete")])
+def test_only_the_author_edits_or_deletes_and_is_told_so(member, contender, service, verb):
+    comment = say(contender, "Not the member's.")
+    arguments = {"body": "Hijacked."} if service is edit_comment else {}
+
+    refused = refusal_of(service, user=member, comment_id=comment.pk, **arguments)
+
+    assert (refused.status, refused.message) == (403, f"You can only {verb} your own comments.")
+    comment.refresh_from_db()
+    assert (comment.body, comment.deleted_at) == ("Not the member's.", None)
+
+
+@pytest.mark.parametrize("service", [edit_comment, delete_comment])
+def test_editing_or_deleting_a_missing_comment_is_a_404(member, service):
+    arguments = {"body": "Into the void."} if service is edit_comment else {}
+
+    refused = refusal_of(service, user=member, comment_id=10**9, **arguments)
+
+    assert (refused.status, refused.message) == (404, "That comment does not exist.")
+
+
+def test_a_hidden_comment_can_no_longer_be_edited(member, contender):
+    comment = say(contender, "Fast internet.", user=member)
+    Comment.objects.filter(pk=comment.pk).update(deleted_at=timezone.now())
+
+    refused = refusal_of(edit_comment, user=member, comment_id=comment.pk, body="Changed.")
+
+    assert (refused.status, refused.message) == (
+        409,
+        "That comment is gone and can no longer be edited.",
+    )
+    comment.refresh_from_db()
+    assert comment.body == "Fast internet."
+
+
+def test_a_comment_on_a_missing_contender_is_a_404(member):
+    refused = refusal_of(post_comment, user=member, contender_id=10**9, body="Anyone there?")
+
+    assert (refused.status, refused.message) == (404, "That contender does not exist.")
+    assert not Comment.objects.exists()
+
+
+def test_a_pending_contender_takes_comments_only_once_approved(member, contender):
+    Contender.objects.filter(pk=contender.pk).update(status=Contender.Status.PENDING)
+
+    refused = refusal_of(post_comment, user=member, contender_id=contender.pk, body="Early.")
+
+    assert (refused.status, refused.message) == (
+        409,
+        "Comments open once a moderator approves this city.",
+    )
+    assert not Comment.objects.exists()

@@ -13,9 +13,15 @@ from django.urls import reverse
 
 from cities.models import Contender
 from comments.counts import find_drift
-from comments.models import Vote
-from comments.services import ActionRefused, cast_vote
-from tests.factories import UserFactory
+from comments.models import Report, Vote
+from comments.services import (
+    ActionRefused,
+    cast_vote,
+    post_comment,
+    report_comment,
+    suggest_contender,
+)
+from tests.factories import CityFactory, UserFactory
 from tests.helpers import at_rank, rank_of, ranking, run_at_once
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -134,3 +140,46 @@ def test_twenty_identical_posts_at_once_all_succeed_and_count_once(
     target.refresh_from_db()
     assert (target.upvotes, target.score) == (1, 1)
     assert find_drift(target.contender_list) == []
+
+
+def test_one_member_reporting_a_comment_from_eight_tabs_at_once_reports_once(
+    make_ranked_list, member
+):
+    """The tabs that lose the race meet the unique constraint, and hear what the others hear."""
+    comment = post_comment(
+        user=UserFactory(), contender_id=at_rank(make_ranked_list(1), 1).pk, body="Spam."
+    )
+
+    errors = run_at_once(
+        [
+            lambda: report_comment(user=member, comment_id=comment.pk, reason="spam")
+            for _ in range(8)
+        ]
+    )
+
+    assert Report.objects.filter(comment=comment, reporter=member).count() == 1
+    assert [(e.status, e.message) for e in errors] == [
+        (409, "You have already reported this comment.")
+    ] * 7
+
+
+def test_eight_members_suggesting_one_city_at_once_leave_one_pending_contender(
+    make_ranked_list,
+):
+    contender_list = make_ranked_list(1)
+    city = CityFactory(name="Newtown")
+    members = UserFactory.create_batch(8)
+
+    errors = run_at_once(
+        [
+            lambda user=user: suggest_contender(
+                user=user, contender_list_id=contender_list.pk, city_id=city.pk
+            )
+            for user in members
+        ]
+    )
+
+    assert contender_list.contenders.get(city=city).status == "pending"
+    assert [(e.status, e.message) for e in errors] == [
+        (409, "Newtown has been suggested already and waits for a moderator.")
+    ] * 7

@@ -4,9 +4,9 @@ from django.utils import timezone
 
 from cities.models import Contender
 from cities.pages import TOP_TEN
-from comments.models import Comment, Vote
+from comments.models import Comment, Report, Vote
 from comments.ratelimits import when_you_can_go_on
-from comments.services import ActionRefused, cast_vote, post_comment
+from comments.services import ActionRefused, cast_vote, post_comment, report_comment
 from tests.factories import UserFactory
 from tests.helpers import comment_create_url, stored_participation
 
@@ -180,3 +180,24 @@ def test_limits_hold_in_redis_too(member, contenders, settings, redis_limits):
 
     assert refused.value.status == 429
     assert Vote.objects.count() == 2
+
+
+def test_a_repeated_report_uses_none_of_the_members_reports(
+    member, contender, settings, redis_limits
+):
+    """Refused before it is counted: Redis keeps a count that no rollback undoes."""
+    limit = settings.RATE_LIMITS["report"]["established"]["minute"]
+    first, *others = (
+        post_comment(user=UserFactory(), contender_id=contender.pk, body=f"Spam {n}.")
+        for n in range(limit)
+    )
+    report_comment(user=member, comment_id=first.pk, reason="spam")
+    for _ in range(limit):
+        with pytest.raises(ActionRefused) as refused:
+            report_comment(user=member, comment_id=first.pk, reason="spam")
+        assert refused.value.message == "You have already reported this comment."
+
+    for comment in others:
+        report_comment(user=member, comment_id=comment.pk, reason="spam")
+
+    assert Report.objects.filter(reporter=member).count() == limit

@@ -123,3 +123,9 @@ def test_a_member_reports_two_comments(member, contender):
     report_comment(user=member, comment_id=second.pk, reason="abuse")
 
     assert reports() == [(member.pk, first.pk, "spam"), (member.pk, second.pk, "abuse")]
+
+
+def test_a_report_without_details_stores_none(member, contender):
+    report_comment(user=member, comment_id=say(contender).pk, reason="spam")
+
+    assert Report.objects.get().details == ""

@@ -110,6 +110,19 @@ def test_taking_back_ones_thumb_leaves_the_others_thumb(comment):
     assert thumbs() == [(bob.pk, comment.pk, DOWN)]
 
 
+def test_one_member_thumbs_two_comments_each_on_its_own(comment, member):
+    other = post_comment(
+        user=UserFactory(), contender_id=comment.contender_id, body="Slow trains."
+    )
+
+    thumb_comment(user=member, comment_id=comment.pk, value=UP)
+    thumb_comment(user=member, comment_id=other.pk, value=UP)
+    thumb_comment(user=member, comment_id=comment.pk, value=DOWN)
+
+    assert (counts(comment), counts(other)) == ((0, 1, -1), (1, 0, 1))
+    assert thumbs() == sorted([(member.pk, comment.pk, DOWN), (member.pk, other.pk, UP)])
+
+
 TRANSITIONS = [
     (None, UP),
     (None, DOWN),

@@ -1,0 +1,125 @@
+"""mutmut, made to see the services that run under `@transaction.atomic`.
+
+mutmut 3 leaves every decorated function alone, because it cannot know what a
+decorator does when the function is copied. Nearly every writer here is a
+`@transaction.atomic` service, so without this wrapper the mutation score
+would leave out the code it is meant to measure. The wrapper changes how
+mutmut builds the mutants, not how the code runs: the trampoline that mutmut
+puts in the function's place keeps the `@transaction.atomic` decorator, and
+the copies it switches between (the original and each mutant) are plain
+functions, so each call still opens exactly one transaction, as in production.
+
+It also narrows `cities/models.py` to its ranking reads: the rest of that
+module is model definitions and `__str__`s, outside the score's scope.
+
+Usage is mutmut's own (`python tests/mutation/run.py run`, `... results`,
+`... show NAME`); `make mutation` runs it and then `tests/mutation/score.py`.
+"""
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import libcst as cst
+import libcst.matchers as m
+from mutmut import __main__ as mutmut_main
+from mutmut.mutation import file_mutation
+
+ATOMIC = m.Decorator(decorator=m.Attribute(value=m.Name("transaction"), attr=m.Name("atomic")))
+
+# The functions of a module that are in scope, where not all of them are.
+ONLY_FUNCTIONS = {
+    "cities/models.py": {
+        "ranking_order",
+        "ranks_before",
+        "with_top",
+        "approved",
+        "ranked",
+        "with_rank",
+        "with_previous_rank",
+        "_ahead_of_outer",
+    },
+}
+
+_current_file = ""
+
+# Where `migrate_template` leaves the database that `fastdb.py` copies.
+TEMPLATE_VARIABLE = "MUTATION_TEMPLATE_DATABASE"
+
+
+def _only_atomic(function: cst.FunctionDef) -> bool:
+    return bool(function.decorators) and all(m.matches(d, ATOMIC) for d in function.decorators)
+
+
+_create_mutations = file_mutation.create_mutations
+
+
+def create_mutations(filename, code, *args, **kwargs):
+    """Remember which file is being mutated, for `ONLY_FUNCTIONS`."""
+    global _current_file
+    _current_file = str(filename)
+    return _create_mutations(filename, code, *args, **kwargs)
+
+
+_skip_node_and_children = file_mutation.MutationVisitor._skip_node_and_children
+
+
+def skip_node_and_children(self, node: cst.CSTNode) -> bool:
+    """mutmut's rule, except that atomic services are mutated and out-of-scope ones are not."""
+    if isinstance(node, cst.FunctionDef):
+        outer = self.get_metadata(file_mutation.OuterFunctionProvider, node, None)
+        only = ONLY_FUNCTIONS.get(_current_file)
+        if outer is node and only is not None and node.name.value not in only:
+            return True
+        if _only_atomic(node):
+            return False
+    return _skip_node_and_children(self, node)
+
+
+_function_trampoline_arrangement = file_mutation.function_trampoline_arrangement
+
+
+def function_trampoline_arrangement(function, mutants, class_name):
+    """Build mutmut's trampoline from the bare function, then put the decorator on it alone."""
+    if not _only_atomic(function):
+        return _function_trampoline_arrangement(function, mutants, class_name)
+    bare = function.with_changes(decorators=[])
+    declarations, nodes, assignments, names = _function_trampoline_arrangement(
+        bare, mutants, class_name
+    )
+    trampoline = nodes[0].with_changes(decorators=[*function.decorators, *nodes[0].decorators])
+    return declarations, [trampoline, *nodes[1:]], assignments, names
+
+
+file_mutation.create_mutations = create_mutations
+file_mutation.MutationVisitor._skip_node_and_children = skip_node_and_children
+file_mutation.function_trampoline_arrangement = function_trampoline_arrangement
+
+
+def migrate_template(root: Path) -> None:
+    """Migrate the SQLite database each test session copies (see `fastdb.py`)."""
+    template = root / "mutants" / "mutation-template.sqlite3"
+    template.parent.mkdir(exist_ok=True)
+    template.unlink(missing_ok=True)
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "techvote.test_settings",
+        "DATABASE_URL": f"sqlite:///{template}",
+    }
+    for command in (["migrate", "--no-input"], ["createcachetable"]):
+        manage = [sys.executable, "manage.py", *command, "--verbosity", "0"]
+        subprocess.run(manage, cwd=root, env=environment, check=True)
+    # Copies are taken file by file: nothing may stay behind in a WAL file.
+    with sqlite3.connect(template) as connection:
+        connection.execute("PRAGMA journal_mode=DELETE")
+    os.environ[TEMPLATE_VARIABLE] = str(template)
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["run"] and not os.environ.get("DATABASE_URL", "sqlite").startswith(
+        "postgres"
+    ):
+        migrate_template(Path(__file__).resolve().parents[2])
+    sys.exit(mutmut_main.cli())
