@@ -128,7 +128,7 @@ def method_page(*, slug: str) -> MethodPage:
         .ranked(contender_list, RankingMethod.SCHULZE)
         .with_city()
         .defer("city__profile")
-        .with_rank_by_every_method()[:TABLE_SIZE]
+        .with_rank_by(*METHOD_NAMES)[:TABLE_SIZE]
     )
     if contender_list.counted_at is None or not leaders:
         return MethodPage(contender_list, leaders, (), (), None)

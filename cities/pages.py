@@ -109,20 +109,30 @@ class ListPage:
     contender_rows = property(lambda self: self.rows[len(self.page.top_ten) :])
 
 
-def other_ranks(contender: Contender, contender_list: ContenderList, method: str) -> tuple:
-    """Where the contender's rank by another method differs from its rank by `method`.
+def compared_methods(contender_list: ContenderList, method: str) -> tuple[str, ...]:
+    """The methods a row of the list shown by `method` compares its rank with.
 
-    Needs the `rank_<method>` annotations (with_rank_by_every_method). A
-    counted method's ranks are left out until the list's first count, when
-    they would only repeat net votes.
+    A counted method's ranks are left out until the list's first count, when
+    they would only repeat net votes (and would cost a count each).
     """
     counted = contender_list.counted_at is not None
     return tuple(
-        OtherRank(other, getattr(contender, f"rank_{other}"))
+        other
         for other in METHOD_NAMES
-        if other != method
-        and (counted or other not in COUNTED_METHODS)
-        and getattr(contender, f"rank_{other}") != contender.rank
+        if other != method and (counted or other not in COUNTED_METHODS)
+    )
+
+
+def other_ranks(contender: Contender, contender_list: ContenderList, method: str) -> tuple:
+    """Where the contender's rank by another method differs from its rank by `method`.
+
+    Needs `rank` and the `rank_<method>` annotations of compared_methods
+    (ContenderQuerySet.with_rank_by).
+    """
+    return tuple(
+        OtherRank(other, getattr(contender, f"rank_{other}"))
+        for other in compared_methods(contender_list, method)
+        if getattr(contender, f"rank_{other}") != contender.rank
     )
 
 
@@ -133,7 +143,7 @@ def contender_page(
 
     Rows are read in ranking order by the method (the list's own by default),
     and a row's rank is its position there; each row also knows its rank by
-    every other method, from window functions in the same query. A search
+    every other method, counted for the page's rows in the same query. A search
     result's rank is counted, since the rows before it are not on the page.
     The arrows since yesterday compare ranks by the list's own method, so
     they are shown under that method only. The objects are fresh from the
@@ -159,10 +169,14 @@ def contender_page(
         top_ten = []
     else:
         start = 0 if number == 1 else TOP_TEN + (number - 1) * per_page
-        ranked = contenders.with_rank_by_every_method()
-        rows = list(ranked[start : TOP_TEN + number * per_page + 1])
-        for contender in rows:
-            contender.rank = getattr(contender, f"rank_{method}")
+        # The other methods' ranks are counted for the page's rows alone: a
+        # database would work them out for every row it skips to reach them.
+        shown = contenders.filter(
+            pk__in=contenders.values("pk")[start : TOP_TEN + number * per_page + 1]
+        )
+        rows = list(shown.with_rank_by(*compared_methods(contender_list, method)))
+        for rank, contender in enumerate(rows, start=start + 1):
+            contender.rank = rank
             contender.other_ranks = other_ranks(contender, contender_list, method)
         top_ten, rows = (rows[:TOP_TEN], rows[TOP_TEN:]) if number == 1 else ([], rows)
     if number > 1 and not rows:

@@ -293,6 +293,41 @@ def test_rows_mark_where_another_method_ranks_them_differently(client, disputed,
     assert marks > 0
 
 
+@pytest.mark.parametrize("shown", RankingMethod.values)
+def test_rows_far_down_the_list_mark_their_ranks_by_the_other_methods(client, shown):
+    """The ranks are worked out for the page's rows only; a later page's must still be right."""
+    contender_list, ids = make_letters([f"City {n:02}" for n in range(60)])
+    cast_votes(ids["City 07"], up=3)
+    cast_votes(ids["City 03"], up=1, down=2)  # Last by net votes, high by Wilson.
+    cast_votes(ids["City 11"], up=1, down=1)
+    cast_ballots(contender_list, ids, {("City 59", "City 41", "City 03"): 3, ("City 41",): 1})
+    count_list(contender_list)
+    rank_by = {
+        method: {pk: place for place, pk in enumerate(expected_order(contender_list, method), 1)}
+        for method in METHOD_NAMES
+    }
+
+    response = client.get(list_url(contender_list, method=shown, page=2))
+
+    rows = response.context["page"].contenders
+    assert [c.pk for c in rows] == expected_order(contender_list, shown)[35:]
+    marks = 0
+    for contender in rows:
+        assert contender.rank == rank_by[shown][contender.pk]
+        expected = {
+            (other, rank_by[other][contender.pk])
+            for other in METHOD_NAMES
+            if other != shown and rank_by[other][contender.pk] != contender.rank
+        }
+        assert {(o.method, o.rank) for o in contender.other_ranks} == expected
+        marks += len(expected)
+        for method, rank in expected:
+            assert f"{METHOD_NAMES[method]} #{rank}</span>" in row_html(
+                response.content.decode(), contender.pk
+            )
+    assert marks > 0
+
+
 # --- The official method, everywhere a rank is shown --------------------------
 
 
