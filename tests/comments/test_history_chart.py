@@ -110,16 +110,17 @@ def test_a_contender_without_history_gets_a_sentence_not_an_error(client, make_r
 def test_the_chart_costs_two_queries_once_whatever_the_history(
     client, make_ranked_list, django_assert_num_queries, days
 ):
-    """The contender, its comment count (no comments to read), the chart's snapshots and events."""
+    """The contender, its comment count (no comments to read), its standings by each counted
+    method, the chart's snapshots and events."""
     contender = at_rank(make_ranked_list(3), 2)
     RankSnapshot.objects.bulk_create(
         RankSnapshot(contender=contender, taken_on=since(d), rank=1 + d % 3, score=d)
         for d in range(1, days + 1)
     )
 
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         client.get(contender.get_comments_url())
-    with django_assert_num_queries(2):  # The chart is drawn once.
+    with django_assert_num_queries(3):  # The chart is drawn once.
         client.get(contender.get_comments_url())
 
 
