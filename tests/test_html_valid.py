@@ -14,9 +14,11 @@ import pytest
 from django.test import Client
 from django.urls import get_resolver, resolve, reverse
 
+from cities.models import ContenderList
 from comments.moderation import make_moderator, suspend_user
 from comments.services import report_comment
-from tests.browser.data import build_site
+from comments.tallies import count_list
+from tests.browser.data import LIST_SLUG, build_site
 from tests.factories import UserFactory
 from tests.pages import ACCOUNT_PAGES, NOT_PAGES, anonymous_paths, member_paths
 from tests.vnu import check_html, missing_tools
@@ -69,6 +71,8 @@ def test_every_page_is_valid_html_for_visitors_and_members(tmp_path, settings):
         pytest.skip(why_not)
     settings.ROOT_URLCONF = "tests.error_urls"
     site = build_site(size=40)
+    # Counted, so the pages show when and from what (a <time> among them).
+    count_list(ContenderList.objects.get(slug=LIST_SLUG))
     # A moderator with an open report waiting, and an entry in the public log.
     moderator = UserFactory(username="noor")
     make_moderator(moderator)
