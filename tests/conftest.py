@@ -49,7 +49,7 @@ def moderator(db):
 
     user = UserFactory(username="marta")
     make_moderator(user)
-    return user
+    return type(user).objects.get(pk=user.pk)  # Fresh permission cache.
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from django.utils import timezone
 from cities.models import Contender
 from comments.ballots import save_ballot, withdraw_ballot
 from comments.models import Ballot, BallotEntry
-from comments.moderation import make_moderator, suspend_user, void_votes
+from comments.moderation import suspend_user, void_votes
 from comments.services import ActionRefused
 from tests.factories import ContenderFactory, UserFactory
 from tests.helpers import ranking, run_at_once
@@ -24,13 +24,6 @@ def contender_list(make_ranked_list):
 def ids(contender_list):
     """The list's contender ids, in their rank order."""
     return ranking(contender_list)
-
-
-@pytest.fixture
-def moderator(db):
-    moderator = UserFactory()
-    make_moderator(moderator)
-    return type(moderator).objects.get(pk=moderator.pk)  # Fresh permission cache.
 
 
 def stored(member, contender_list) -> list[int]:

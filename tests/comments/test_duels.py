@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from cities.models import Contender
 from comments.duels import answer_duel, next_duel
 from comments.models import Duel, ModerationLogEntry
-from comments.moderation import make_moderator, suspend_user, void_votes
+from comments.moderation import suspend_user, void_votes
 from comments.services import ActionRefused
 from comments.tallies import count_list
 from tests.factories import ContenderFactory, ContenderListFactory, UserFactory
@@ -23,13 +23,6 @@ def contender_list(make_ranked_list):
 @pytest.fixture
 def ids(contender_list):
     return ranking(contender_list)
-
-
-@pytest.fixture
-def moderator(db):
-    moderator = UserFactory()
-    make_moderator(moderator)
-    return type(moderator).objects.get(pk=moderator.pk)  # Fresh permission cache.
 
 
 def answer(member, contender_list, *, winner="left", reason="", pair=None):

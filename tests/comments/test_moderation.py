@@ -17,7 +17,7 @@ from comments.models import (
     Suspension,
     Vote,
 )
-from comments.moderation import MODERATORS_GROUP, hide_comment, make_moderator
+from comments.moderation import MODERATORS_GROUP, hide_comment
 from comments.services import cast_vote, post_comment, report_comment
 from tests.factories import CityFactory, ContenderFactory, UserFactory
 from tests.helpers import at_rank, rank_of
@@ -44,13 +44,6 @@ EXPECTED_PERMISSIONS = {
     "comments.suspend_user",
     "comments.view_moderationlogentry",
 }
-
-
-@pytest.fixture
-def moderator(db):
-    user = UserFactory(username="marta")
-    make_moderator(user)
-    return user
 
 
 @pytest.fixture
