@@ -9,6 +9,7 @@ import json
 import os
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 VNU_VERSION = "26.9.27"
@@ -34,22 +35,28 @@ def vnu_jar() -> Path:
     jar = folder / "vnu.jar"
     if jar.exists():
         return jar
-    staging = folder.with_name(folder.name + ".partial")
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
-    npm = ["npm", "install", "--prefix", str(staging), "--no-audit", "--no-fund", "--silent"]
-    subprocess.run(
-        [*npm, f"vnu-jar@{VNU_VERSION}"],
-        check=True,
-        timeout=600,
-    )
-    (staging / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar").rename(
-        staging / "vnu.jar"
-    )
-    shutil.rmtree(staging / "node_modules")
-    # A whole folder appears at once: a run stopped half-way leaves only .partial.
-    shutil.rmtree(folder, ignore_errors=True)
-    staging.rename(folder)
+    # Each process stages its own copy, so two test runs at once (CI runs the
+    # SQLite and PostgreSQL suites side by side) never share a half-built folder.
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=folder.name + ".partial-", dir=folder.parent))
+    try:
+        npm = ["npm", "install", "--prefix", str(staging), "--no-audit", "--no-fund", "--silent"]
+        subprocess.run([*npm, f"vnu-jar@{VNU_VERSION}"], check=True, timeout=600)
+        (staging / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar").rename(
+            staging / "vnu.jar"
+        )
+        shutil.rmtree(staging / "node_modules")
+        # A whole folder appears at once, and the first run to finish wins: a
+        # run stopped half-way leaves only its own staging folder behind.
+        if not jar.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            try:
+                staging.rename(folder)
+            except OSError:
+                if not jar.exists():  # Not a run that finished first: a real failure.
+                    raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     return jar
 
 
