@@ -44,8 +44,9 @@ from bench import generate
 BENCH_DIR = Path(__file__).resolve().parent
 BASE_DIR = BENCH_DIR.parent
 LUA = BENCH_DIR / "lua" / "requests.lua"
-# The Redis database the benchmark may flush (its rate-limit counters).
-BENCH_REDIS_URL = "redis://127.0.0.1:6379/15"
+# The Redis database the benchmark may flush (its rate-limit counters); two
+# benchmarks at once on one machine need one each (and a --port each).
+BENCH_REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
 # Big enough that the big list has a second page of contenders.
 BIG_LIST = "bench-list-0"  # Half the world's contenders; the one grown tenfold.
 TINY_WORLD = {
