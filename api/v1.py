@@ -196,7 +196,7 @@ def comments(request: HttpRequest, slug: Slug, city: Slug, cursor: Cursor = None
     results = [
         {
             "id": row.pk,
-            "author": row.author.username,
+            "author": row.author_name,
             "body": row.body,
             "parent_id": row.parent_id,
             "upvotes": row.upvotes,

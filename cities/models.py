@@ -342,6 +342,23 @@ class ContenderListQuerySet(models.QuerySet):
             **{name: Subquery(latest.values(field)[:1]) for name, field in fields.items()}
         )
 
+    def with_waiting_suggestions(self):
+        """Annotate `waiting_suggestions`: the list's cities waiting for a moderator.
+
+        Suggestions by name (CitySuggestion) and cities suggested from the
+        site's own (pending contenders), counted in subqueries of the list's
+        row, so the page runs no query more for it.
+        """
+        count = Func(template="COUNT(*)", output_field=IntegerField())
+
+        def waiting(queryset):
+            rows = queryset.filter(contender_list=OuterRef("pk"), status=ContenderStatus.PENDING)
+            return Subquery(rows.order_by().annotate(count=count).values("count"))
+
+        return self.annotate(
+            waiting_suggestions=waiting(Contender.objects) + waiting(CitySuggestion.objects)
+        )
+
 
 class ContenderList(models.Model):
     """A question the community answers by ranking cities: "Most High Tech Cities"."""
@@ -649,3 +666,109 @@ class ContenderSuggestion(Contender):
 
     class Meta:
         proxy = True
+
+
+SUGGESTION_REASON_MAX_LENGTH = 500
+
+
+def suggestion_key(name: str, country: str) -> str:
+    """What makes two suggestions the same city: name and country, case and spacing aside."""
+    return f"{' '.join(name.split()).casefold()}|{' '.join(country.split()).casefold()}"
+
+
+class CitySuggestionQuerySet(models.QuerySet):
+    def pending(self):
+        """Suggestions no moderator has decided on yet: the queue."""
+        return self.filter(status=ContenderStatus.PENDING)
+
+    def shown_to_their_author(self, user):
+        """The member's own suggestions, newest first, with the list and the city made."""
+        return (
+            self.filter(suggested_by=user)
+            .select_related("contender_list", "city")
+            .order_by("-created_at", "-pk")
+        )
+
+
+class CitySuggestion(models.Model):
+    """A member's proposal of a city for a list, by name and country, with their reason.
+
+    The city may not be on TechVote yet: approving it creates the city (its
+    profile filled in by a moderator in admin) and its contender; a city that
+    is already on the site but not in the list is linked from the start.
+    Rejected suggestions stay, with the moderators' reason. Only
+    comments.suggestions and comments.moderation write these rows.
+    """
+
+    Status = ContenderStatus
+
+    contender_list = models.ForeignKey(
+        ContenderList, on_delete=models.PROTECT, related_name="city_suggestions"
+    )
+    name = models.CharField(max_length=100)
+    country = models.CharField(max_length=100)
+    key = models.CharField(max_length=201, help_text="Name and country as compared.")
+    reason = models.CharField(max_length=SUGGESTION_REASON_MAX_LENGTH)
+    city = models.ForeignKey(
+        City,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="suggestions",
+        help_text="The city on TechVote: found when suggested, or made on approval.",
+    )
+    contender = models.OneToOneField(
+        Contender, on_delete=models.PROTECT, null=True, blank=True, related_name="suggestion"
+    )
+    status = models.CharField(
+        max_length=10, choices=ContenderStatus.choices, default=ContenderStatus.PENDING
+    )
+    suggested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="city_suggestions"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decision_reason = models.CharField(max_length=500, blank=True)
+
+    objects = CitySuggestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="citysuggestion_queue_idx"),
+            models.Index(fields=["suggested_by", "-created_at"], name="citysuggestion_member_idx"),
+        ]
+        constraints = [
+            # Two members suggesting the same city at the same moment: one waits.
+            models.UniqueConstraint(
+                fields=["contender_list", "key"],
+                condition=Q(status="pending"),
+                name="citysuggestion_one_pending",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ContenderStatus.values), name="citysuggestion_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(name="") & ~Q(country="") & ~Q(reason=""),
+                name="citysuggestion_required_text",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending", decided_at__isnull=True, contender__isnull=True)
+                | Q(status="approved", decided_at__isnull=False, contender__isnull=False)
+                | (
+                    Q(status="rejected", decided_at__isnull=False, contender__isnull=True)
+                    & ~Q(decision_reason="")
+                ),
+                name="citysuggestion_decided_whole",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name}, {self.country} for {self.contender_list.title}"

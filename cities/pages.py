@@ -209,7 +209,9 @@ def _shared_list_page(
     key = "listpage:" + hashlib.blake2b(repr(basis).encode()).hexdigest()
     shared = caches["pages"].get(key) if seconds and not wants_fresh(request) else None
     if shared is None:
-        contender_list = get_object_or_404(ContenderList.objects.with_latest_count(), slug=slug)
+        contender_list = get_object_or_404(
+            ContenderList.objects.with_latest_count().with_waiting_suggestions(), slug=slug
+        )
         page = contender_page(contender_list, terms, number, method)
         member_rows = render_rows(request, page.shown, contender_list, as_member=True)
         shared = SharedListPage(contender_list, page, tuple(member_rows))

@@ -34,7 +34,7 @@ def row_basis(contender, contender_list, *, as_member: bool, path: str) -> tuple
         contender_list.slug,
         contender_list.is_open,
         contender.city.updated_at.timestamp(),
-        top and (top.pk, top.score, top.edited_at and top.edited_at.timestamp()),
+        top and (top.pk, top.score, top.edited_at and top.edited_at.timestamp(), top.author_name),
         contender.other_ranks,
         contender.is_condorcet_winner,
         getattr(contender, "recent_ranks", ()),  # Its sparkline.

@@ -8,7 +8,7 @@ from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q
 from django.template.response import TemplateResponse
 from django.utils.text import Truncator
 
-from cities.models import Contender, ContenderSuggestion
+from cities.models import CitySuggestion, Contender, ContenderSuggestion, Continent
 from comments import moderation
 from comments.exceptions import ActionRefused
 from comments.models import (
@@ -39,18 +39,39 @@ class ReasonForm(forms.Form):
         self.fields["reason"].required = required
 
 
-def act_with_reason(modeladmin, request, queryset, *, service, target, title, required=True):
+class NewCityForm(ReasonForm):
+    """The reason, and what a city new to the site needs before it joins a list."""
+
+    continent = forms.ChoiceField(choices=Continent.choices)
+    latitude = forms.DecimalField(min_value=-90, max_value=90, max_digits=7, decimal_places=4)
+    longitude = forms.DecimalField(min_value=-180, max_value=180, max_digits=7, decimal_places=4)
+    summary = forms.CharField(
+        max_length=300, help_text="One or two sentences for lists; fill in the profile later."
+    )
+
+
+def act_with_reason(
+    modeladmin,
+    request,
+    queryset,
+    *,
+    service,
+    target,
+    title,
+    required=True,
+    form_class=ReasonForm,
+):
     """Run a moderation service on each selected row, after asking for the reason.
 
-    The first post (from the changelist) shows a form; the second applies it.
+    The first post (from the changelist) shows a form; the second applies it,
+    passing the service every field of the form.
     """
-    form = ReasonForm(request.POST if "apply" in request.POST else None, required=required)
+    form = form_class(request.POST if "apply" in request.POST else None, required=required)
     if form.is_valid():
-        reason = form.cleaned_data["reason"]
         changed = unchanged = 0
         for obj in queryset:
             try:
-                if service(moderator=request.user, reason=reason, **{target: obj}):
+                if service(moderator=request.user, **form.cleaned_data, **{target: obj}):
                     changed += 1
                 else:
                     unchanged += 1
@@ -459,4 +480,65 @@ class ContenderSuggestionAdmin(ReadOnlyAdmin):
             service=moderation.reject_contender,
             target="contender",
             title="Reject suggestions",
+        )
+
+
+@admin.register(CitySuggestion)
+class CitySuggestionAdmin(ReadOnlyAdmin):
+    """Cities members suggested by name, oldest first: approve (making the city if it is
+    new) or reject, with a reason."""
+
+    list_display = [
+        "name",
+        "country",
+        "contender_list",
+        "reason",
+        "on_techvote",
+        "suggested_by",
+        "created_at",
+        "status",
+    ]
+    list_filter = [SuggestionStatusFilter, "contender_list"]
+    search_fields = ["name", "country", "suggested_by__username"]
+    list_select_related = ["contender_list", "suggested_by", "city"]
+    ordering = ["created_at"]
+    actions = ["approve", "reject"]
+
+    @admin.display(boolean=True, description="city on TechVote")
+    def on_techvote(self, obj):
+        return obj.city_id is not None
+
+    def has_review_permission(self, request):
+        return request.user.has_perm("cities.review_contender")
+
+    @admin.action(permissions=["review"], description="Approve selected city suggestions")
+    def approve(self, request, queryset):
+        new_cities = queryset.filter(city__isnull=True).count()
+        if new_cities > 1:
+            self.message_user(
+                request,
+                "Approve new cities one at a time: each needs its own place on the map.",
+                messages.ERROR,
+            )
+            return None
+        return act_with_reason(
+            self,
+            request,
+            queryset,
+            service=moderation.approve_city_suggestion,
+            target="suggestion",
+            title="Approve city suggestions",
+            required=False,
+            form_class=NewCityForm if new_cities else ReasonForm,
+        )
+
+    @admin.action(permissions=["review"], description="Reject selected city suggestions")
+    def reject(self, request, queryset):
+        return act_with_reason(
+            self,
+            request,
+            queryset,
+            service=moderation.reject_city_suggestion,
+            target="suggestion",
+            title="Reject city suggestions",
         )

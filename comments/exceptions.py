@@ -1,10 +1,15 @@
 class ActionRefused(Exception):
-    """A request the rules do not allow; the message is for the user, the status for HTTP."""
+    """A request the rules do not allow; the message is for the user, the status for HTTP.
 
-    def __init__(self, message: str, *, status: int = 400):
+    `link` is an (address, text) pair for a page the message points at: the
+    city a suggestion duplicates, say.
+    """
+
+    def __init__(self, message: str, *, status: int = 400, link: tuple[str, str] | None = None):
         super().__init__(message)
         self.message = message
         self.status = status
+        self.link = link
 
 
 # Refusals that several services give, each written once.

@@ -3,18 +3,22 @@ from functools import cached_property
 
 from django import forms
 
-from cities.models import City, Contender, ContenderList
+from cities.models import SUGGESTION_REASON_MAX_LENGTH, City, Contender, ContenderList
 from comments.comments import clean_comment_body
 from comments.exceptions import ActionRefused
+from comments.members import DELETION_PHRASE
 from comments.models import (
     BALLOT_SIZE,
+    BIO_MAX_LENGTH,
     COMMENT_MAX_LENGTH,
+    DISPLAY_NAME_MAX_LENGTH,
     DUEL_REASON_MAX_LENGTH,
     CommentSort,
     ReportReason,
 )
 from comments.transitions import NOT_A_CHOICE, VOTE_CHOICES
 
+SUGGESTION_REASON_MIN_LENGTH = 10  # Enough for "Home of ...", not a shrug.
 NOT_IN_LIST = "A ballot can only rank cities of its own list."  # As comments.ballots says.
 
 
@@ -61,18 +65,89 @@ class ReportForm(forms.Form):
 
 
 class SuggestForm(forms.Form):
-    city = forms.ModelChoiceField(
-        label="City", queryset=City.objects.none(), empty_label="Choose a city"
+    """A city for a list, by name and country, and why it belongs there."""
+
+    name = forms.CharField(
+        label="City", max_length=100, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
+    country = forms.CharField(
+        label="Country",
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "country-name"}),
+    )
+    reason = forms.CharField(
+        label="Why does it belong in this list?",
+        min_length=SUGGESTION_REASON_MIN_LENGTH,
+        max_length=SUGGESTION_REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": SUGGESTION_REASON_MAX_LENGTH}),
+        help_text="A sentence or two for the moderators: its labs, its companies, its firsts.",
+        error_messages={
+            "required": "Say in a sentence why it belongs in the list.",
+            "min_length": "Say a little more: at least %(limit_value)d characters.",
+        },
     )
 
-    def __init__(self, *args, contender_list, **kwargs):
+
+class ProfileForm(forms.Form):
+    """What a member's page says about them, and whether it lists their votes."""
+
+    display_name = forms.CharField(
+        label="Display name",
+        required=False,
+        max_length=DISPLAY_NAME_MAX_LENGTH,
+        help_text="Shown on your page above your username. Optional.",
+    )
+    bio = forms.CharField(
+        label="About you",
+        required=False,
+        max_length=BIO_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": BIO_MAX_LENGTH}),
+        help_text=f"A line or two, up to {BIO_MAX_LENGTH} characters. Optional.",
+    )
+    home_city = forms.ModelChoiceField(
+        label="Home city",
+        queryset=City.objects.order_by("name"),
+        required=False,
+        empty_label="None given",
+    )
+    votes_public = forms.BooleanField(
+        label="Show my votes on my page",
+        required=False,
+        help_text="Off: your votes still count, but only you see the list of them.",
+    )
+
+
+class DeleteAccountForm(forms.Form):
+    """The one confirmation before an account is deleted: the password, typed again, or,
+    for an account without one (made through GitHub or Google), a phrase."""
+
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["city"].queryset = City.objects.exclude(
-            contenders__contender_list=contender_list
-        ).order_by("name")
-        self.fields["city"].error_messages["invalid_choice"] = (
-            "Choose one of the cities in the list; it may already stand in this list."
-        )
+        self.user = user
+        if user.has_usable_password():
+            self.fields["password"] = forms.CharField(
+                label="Your password",
+                strip=False,
+                widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+                error_messages={"required": "Type your password to confirm."},
+            )
+        else:
+            self.fields["phrase"] = forms.CharField(
+                label=f"Type “{DELETION_PHRASE}” to confirm",
+                error_messages={"required": f"Type “{DELETION_PHRASE}” to confirm."},
+            )
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That is not your password; nothing was deleted.")
+        return password
+
+    def clean_phrase(self):
+        phrase = " ".join(self.cleaned_data["phrase"].split()).casefold()
+        if phrase != DELETION_PHRASE:
+            raise forms.ValidationError(f"Type “{DELETION_PHRASE}” exactly; nothing was deleted.")
+        return phrase
 
 
 def _ids(values: list[str]) -> list[int]:

@@ -375,6 +375,9 @@ class CommentSort(models.TextChoices):
     NEWEST = "new", "Newest"
 
 
+# How pages name the author of a comment whose account was deleted.
+DELETED_MEMBER = "[deleted member]"
+
 # Longer than any argument needs; a wall of text is rarely read.
 COMMENT_MAX_LENGTH = 5000
 COMMENT_MIN_LENGTH = 2
@@ -450,6 +453,17 @@ class Comment(models.Model):
     @property
     def is_visible(self) -> bool:
         return self.deleted_at is None and self.hidden_at is None
+
+    @property
+    def author_is_gone(self) -> bool:
+        """Whether the author deleted their account (or it was closed): the text stays,
+        their name does not. Needs the author loaded."""
+        return not self.author.is_active
+
+    @property
+    def author_name(self) -> str:
+        """Who wrote it, as pages name them. Needs the author loaded."""
+        return DELETED_MEMBER if self.author_is_gone else self.author.username
 
 
 class CommentRevision(models.Model):
@@ -645,6 +659,35 @@ class Member(User):
 
     class Meta:
         proxy = True
+
+
+DISPLAY_NAME_MAX_LENGTH = 50
+BIO_MAX_LENGTH = 300
+
+
+class MemberProfile(models.Model):
+    """What a member says about themself on their page, and whether it shows their votes.
+
+    A member without a row has the defaults: no name or bio, votes private.
+    Accounts older than profiles got a row with their votes public, as their
+    page always showed them. Only comments.members writes these rows.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    display_name = models.CharField(max_length=DISPLAY_NAME_MAX_LENGTH, blank=True)
+    bio = models.CharField(max_length=BIO_MAX_LENGTH, blank=True)
+    home_city = models.ForeignKey(
+        "cities.City", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    votes_public = models.BooleanField(
+        default=False, help_text="Whether the member's page lists their votes."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"{self.user}'s profile"
 
 
 class CountedMethod(models.TextChoices):

@@ -10,8 +10,9 @@ from django.contrib.auth.models import AbstractBaseUser, Group
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
-from cities.models import Contender, ContenderList
+from cities.models import City, CitySuggestion, Contender, ContenderList
 from comments.counts import lock_contenders_of, move_comment_count, recount_list
 from comments.exceptions import ActionRefused
 from comments.models import (
@@ -26,6 +27,7 @@ from comments.models import (
     Vote,
 )
 from comments.standing import forget_standing
+from comments.suggestions import city_named
 from comments.tasks import queue_count
 from comments.votes import forget_member_votes
 from techvote.auth import forget_user
@@ -178,6 +180,118 @@ def reject_contender(*, moderator, contender: Contender, reason: str) -> bool:
     return _set_contender_status(
         moderator, contender, Contender.Status.REJECTED, ModerationAction.REJECT_CONTENDER, reason
     )
+
+
+def describe_suggestion(suggestion: CitySuggestion) -> str:
+    return f"{suggestion.name}, {suggestion.country} in “{suggestion.contender_list.title}”"
+
+
+def _pending_suggestion(suggestion: CitySuggestion) -> CitySuggestion | None:
+    """The suggestion, locked, if no moderator has decided on it yet."""
+    locked = (
+        CitySuggestion.objects.select_related("contender_list", "city")
+        .select_for_update(of=("self",))
+        .get(pk=suggestion.pk)
+    )
+    return locked if locked.status == CitySuggestion.Status.PENDING else None
+
+
+def _free_city_slug(name: str, country: str) -> str:
+    """The new city's address: its name, or name and country where another city has it."""
+    base = slugify(name)[:80] or "city"
+    taken = set(City.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    candidates = [base, f"{base}-{slugify(country)}"[:100]]
+    candidates += [f"{candidates[1][:90]}-{n}" for n in range(2, len(taken) + 3)]
+    return next(slug for slug in candidates if slug not in taken)
+
+
+def _new_city(suggestion: CitySuggestion, details: dict) -> City:
+    """The suggested city with what a list and its map need; the profile comes later."""
+    needed = ("continent", "latitude", "longitude", "summary")
+    if any(details.get(field) in (None, "") for field in needed):
+        raise ActionRefused(
+            f"{suggestion.name} is new to TechVote: give its continent, latitude, longitude "
+            "and a one-line summary to approve it.",
+            status=400,
+        )
+    return City.objects.create(
+        name=suggestion.name,
+        slug=_free_city_slug(suggestion.name, suggestion.country),
+        country=suggestion.country,
+        profile="",
+        **{field: details[field] for field in needed},
+    )
+
+
+@transaction.atomic
+def approve_city_suggestion(
+    *, moderator, suggestion: CitySuggestion, reason: str = "", **details
+) -> bool:
+    """Let a suggested city into its list, ranked after the contenders with its score.
+
+    The city is the one the suggestion names if the site has it by now;
+    otherwise it is made from `details` (continent, latitude, longitude,
+    summary), and a moderator fills in its profile in admin. False if a
+    moderator has decided on the suggestion already.
+    """
+    _require(moderator, "cities.review_contender")
+    suggestion = _pending_suggestion(suggestion)
+    if suggestion is None:
+        return False
+    contender_list = suggestion.contender_list
+    city = (
+        suggestion.city
+        or city_named(suggestion.name, suggestion.country)
+        or _new_city(suggestion, details)
+    )
+    if Contender.objects.filter(contender_list=contender_list, city=city).exists():
+        raise ActionRefused(
+            f"{city.name} stands in “{contender_list.title}” already: reject this "
+            "suggestion instead, saying so.",
+            status=409,
+        )
+    contender = Contender.objects.create(
+        contender_list=contender_list,
+        city=city,
+        status=Contender.Status.APPROVED,
+        suggested_by=suggestion.suggested_by,
+    )
+    CitySuggestion.objects.filter(pk=suggestion.pk).update(
+        status=CitySuggestion.Status.APPROVED,
+        city=city,
+        contender=contender,
+        decided_at=timezone.now(),
+        decided_by=moderator,
+        decision_reason=reason,
+    )
+    queue_count(contender_list.pk)
+    _log(
+        moderator,
+        ModerationAction.APPROVE_CONTENDER,
+        describe_suggestion(suggestion),
+        reason,
+        contender=contender,
+    )
+    return True
+
+
+@transaction.atomic
+def reject_city_suggestion(*, moderator, suggestion: CitySuggestion, reason: str) -> bool:
+    """Keep a suggested city out of its list; the suggestion stays, with the reason."""
+    _require(moderator, "cities.review_contender")
+    if not reason.strip():
+        raise ActionRefused("Say why the suggestion is rejected: its author will read it.")
+    suggestion = _pending_suggestion(suggestion)
+    if suggestion is None:
+        return False
+    CitySuggestion.objects.filter(pk=suggestion.pk).update(
+        status=CitySuggestion.Status.REJECTED,
+        decided_at=timezone.now(),
+        decided_by=moderator,
+        decision_reason=reason,
+    )
+    _log(moderator, ModerationAction.REJECT_CONTENDER, describe_suggestion(suggestion), reason)
+    return True
 
 
 @transaction.atomic

@@ -6,7 +6,7 @@ Each kind of change has its own module, the only writer of its rows:
 - comments.thumbs: thumb_comment
 - comments.comments: post_comment, edit_comment, delete_comment (and the edit window)
 - comments.reports: report_comment
-- comments.suggestions: suggest_contender
+- comments.suggestions: suggest_city, suggest_contender
 - comments.standing: who may take part
 - comments.transitions: up / down / none, shared by votes and thumbs
 
@@ -26,7 +26,7 @@ from comments.comments import (
 from comments.exceptions import ActionRefused
 from comments.reports import report_comment
 from comments.standing import Standing, ensure_can_participate, forget_standing, standing_of
-from comments.suggestions import suggest_contender
+from comments.suggestions import suggest_city, suggest_contender
 from comments.thumbs import ThumbOutcome, thumb_comment
 from comments.transitions import NO_VOTE, VOTE_CHOICES
 from comments.votes import VoteOutcome, cast_vote
@@ -50,6 +50,7 @@ __all__ = [
     "post_comment",
     "report_comment",
     "standing_of",
+    "suggest_city",
     "suggest_contender",
     "thumb_comment",
 ]

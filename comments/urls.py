@@ -30,6 +30,9 @@ urlpatterns = [
     path("comments/<int:comment_id>/thumb/", views.comment_thumb, name="comment_thumb"),
     path("comments/<int:comment_id>/report/", views.comment_report, name="comment_report"),
     path("users/<str:username>/", views.user_profile, name="user_profile"),
+    # Beside allauth's account pages, which the site's own URLs come before.
+    path("accounts/profile/", views.profile_edit, name="profile_edit"),
+    path("accounts/delete/", views.account_delete, name="account_delete"),
     path("moderation/", views.moderation_log, name="moderation_log"),
     path("data/", views.open_data, name="open_data"),
     path("data/<slug:slug>/<day:day>.zip", views.open_data_download, name="open_data_download"),

@@ -8,7 +8,7 @@ refusal gets its message with its status (techvote.htmx).
 from collections.abc import Callable
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_user_model, logout
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404, HttpResponse, HttpResponseRedirect
@@ -18,12 +18,30 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cities.forms import SearchForm
-from cities.models import Contender, ContenderList
+from cities.models import CitySuggestion, Contender, ContenderList
 from comments.ballots import save_ballot, withdraw_ballot
 from comments.duel_page import duel_page, token_reader
 from comments.duels import answer_duel
-from comments.forms import BallotForm, CommentForm, DuelAnswer, ReportForm, SuggestForm, VoteForm
-from comments.models import BallotEntry, Comment, ModerationLogEntry, OpenDataExport, Vote
+from comments.forms import (
+    BallotForm,
+    CommentForm,
+    DeleteAccountForm,
+    DuelAnswer,
+    ProfileForm,
+    ReportForm,
+    SuggestForm,
+    VoteForm,
+)
+from comments.members import delete_account, update_profile
+from comments.models import (
+    DELETED_MEMBER,
+    BallotEntry,
+    Comment,
+    MemberProfile,
+    ModerationLogEntry,
+    OpenDataExport,
+    Vote,
+)
 from comments.pages import ballot_page, contender_page
 from comments.reports import ensure_not_reported
 from comments.services import (
@@ -35,7 +53,7 @@ from comments.services import (
     ensure_within_edit_window,
     post_comment,
     report_comment,
-    suggest_contender,
+    suggest_city,
     thumb_comment,
 )
 from comments.standing import LOG_IN_FIRST
@@ -104,6 +122,7 @@ def submit(request, form, act: Callable, *, page: Callable, done: Callable):
         result = act(form.cleaned_data)
     except ActionRefused as refusal:
         form.add_error(None, refusal.message)
+        form.refusal = refusal  # For the page it points at, if any (refusal.link).
         return page(form, refusal.status)
     message, url = done(result)
     # Beside the comment the page scrolls to, where the member looks, not at the top.
@@ -284,19 +303,18 @@ def comment_permalink(request, comment_id):
 
 @GET_OR_POST
 def suggest(request, slug):
-    """Suggest a city for a list; it waits for a moderator."""
+    """Suggest any city for a list, by name and country, with a reason; it waits for a
+    moderator, and the member follows it on their own page."""
     contender_list = get_object_or_404(ContenderList, slug=slug)
     if not request.user.is_authenticated:
         return login_first(request, request.path)
     return submit(
         request,
-        SuggestForm(request.POST or None, contender_list=contender_list),
-        lambda data: suggest_contender(
-            user=request.user, contender_list_id=contender_list.pk, city_id=data["city"].pk
-        ),
+        SuggestForm(request.POST or None),
+        lambda data: suggest_city(user=request.user, contender_list_id=contender_list.pk, **data),
         page=_form_page(request, "comments/suggest.html", contender_list=contender_list),
-        done=lambda contender: (
-            f"Thank you: {contender.city.name} waits for a moderator to join the list.",
+        done=lambda suggestion: (
+            f"Thank you: {suggestion.name} waits for a moderator. Your page shows how it goes.",
             contender_list.get_absolute_url(),
         ),
     )
@@ -455,20 +473,82 @@ def duel(request, slug):
 # --- Members and the moderation log ------------------------------------------------------------
 
 
+def profile_of(user) -> MemberProfile:
+    """The member's profile, read with the user (select_related), or the defaults."""
+    try:
+        return user.profile
+    except MemberProfile.DoesNotExist:
+        return MemberProfile(user=user)
+
+
 @require_safe
 @cache_for_anonymous
 def user_profile(request, username):
-    """A member's public page: their top tens, what they voted for and what they said."""
-    profile_user = get_object_or_404(get_user_model(), username=username, is_active=True)
-    votes = Vote.objects.shown_on_profile_of(profile_user)
-    number = request.GET.get("page", 1)
+    """A member's public page: who they are, their top tens, what they said, and what
+    they voted for if they show it. Their own page also shows their suggestions."""
+    profile_user = get_object_or_404(
+        get_user_model().objects.select_related("profile__home_city"),
+        username=username,
+        is_active=True,
+    )
+    profile = profile_of(profile_user)
+    is_own = request.user == profile_user
     context = {
         "profile_user": profile_user,
-        "votes": page_of(votes, VOTES_PER_PAGE, number, "No such page of votes."),
+        "profile": profile,
+        "is_own": is_own,
         "comments": Comment.objects.shown_on_profile_of(profile_user)[:COMMENTS_ON_PROFILE],
         "ballot_entries": BallotEntry.objects.shown_on_profile_of(profile_user),
     }
+    if profile.votes_public or is_own:
+        votes = Vote.objects.shown_on_profile_of(profile_user)
+        number = request.GET.get("page", 1)
+        context["votes"] = page_of(votes, VOTES_PER_PAGE, number, "No such page of votes.")
+    if is_own:  # Their own suggestions, for them alone.
+        context["suggestions"] = CitySuggestion.objects.shown_to_their_author(profile_user)
     return render(request, "comments/user_profile.html", context)
+
+
+@GET_OR_POST
+def profile_edit(request):
+    """A member's own profile: display name, bio, home city, and whether votes show."""
+    if not request.user.is_authenticated:
+        return login_first(request, request.path)
+    profile = profile_of(request.user)
+    initial = {
+        "display_name": profile.display_name,
+        "bio": profile.bio,
+        "home_city": profile.home_city_id,
+        "votes_public": profile.votes_public,
+    }
+    own_page = reverse("comments:user_profile", args=[request.user.username])
+    return submit(
+        request,
+        ProfileForm(request.POST if request.method == "POST" else None, initial=initial),
+        lambda data: update_profile(user=request.user, **data),
+        page=_form_page(request, "comments/profile_edit.html"),
+        done=lambda _: ("Your profile is saved.", own_page),
+    )
+
+
+@GET_OR_POST
+def account_delete(request):
+    """Delete one's own account after one confirmation; the member is signed out."""
+    if not request.user.is_authenticated:
+        return login_first(request, request.path)
+    form = DeleteAccountForm(request.POST if request.method == "POST" else None, user=request.user)
+    if request.method != "POST" or not form.is_valid():
+        status = 400 if request.method == "POST" else 200
+        return render(request, "comments/account_delete.html", {"form": form}, status=status)
+    try:
+        delete_account(user=request.user)
+    except ActionRefused as refusal:
+        return refuse(request, refusal, "/")
+    logout(request)
+    messages.success(
+        request, f"Your account is deleted. Your comments stay, signed “{DELETED_MEMBER}”."
+    )
+    return redirect("cities:home")
 
 
 @require_safe

@@ -54,16 +54,18 @@ def moderator(db):
 
 @pytest.fixture
 def moderators_group(transactional_db):
-    """The Moderators group, as migration 0003 creates it.
+    """The Moderators group, as migrations 0003 and 0012 give it its permissions.
 
     Live-server tests run on a transactional database, emptied after each
-    test, so rows written by data migrations are gone: run it again.
+    test, so rows written by data migrations are gone: run them again.
     """
-    migration = importlib.import_module("comments.migrations.0003_moderators_group")
-    state = MigrationExecutor(connection).loader.project_state(
-        ("comments", "0003_moderators_group"), at_end=True
-    )
-    migration.create_group(state.apps, None)
+    for name, function in [
+        ("0003_moderators_group", "create_group"),
+        ("0012_members_moderators_review_cities", "grant"),
+    ]:
+        migration = importlib.import_module(f"comments.migrations.{name}")
+        state = MigrationExecutor(connection).loader.project_state(("comments", name), at_end=True)
+        getattr(migration, function)(state.apps, None)
 
 
 @pytest.fixture

@@ -82,6 +82,8 @@ def member_paths(site) -> list[str]:
         reverse("comments:comment_delete", args=[comment.pk]),
         reverse("comments:comment_report", args=[other.pk]),
         reverse("comments:user_profile", args=["amara"]),
+        reverse("comments:profile_edit"),
+        reverse("comments:account_delete"),
         reverse("account_email"),
         reverse("account_change_password"),
         reverse("account_logout"),

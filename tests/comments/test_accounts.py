@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from cities.models import Contender
 from comments.ballots import save_ballot
-from comments.models import Vote
+from comments.models import MemberProfile, Vote
 from comments.services import cast_vote, post_comment
 from tests.factories import PASSWORD, UserFactory
 from tests.helpers import at_rank
@@ -191,6 +191,7 @@ def test_a_social_provider_added_in_admin_shows_on_the_login_page(client, db):
 
 
 def test_a_user_page_lists_what_the_user_voted_for(client, member, make_ranked_list):
+    MemberProfile.objects.create(user=member, votes_public=True)
     contender_list = make_ranked_list(3)
     first, second = at_rank(contender_list, 1), at_rank(contender_list, 2)
     cast_vote(user=member, contender_id=first.pk, value=1)
@@ -208,8 +209,9 @@ def test_a_user_page_lists_what_the_user_voted_for(client, member, make_ranked_l
 def test_a_user_page_runs_the_same_queries_however_many_votes(
     client, member, make_ranked_list, django_assert_num_queries, relaxed_rate_limits
 ):
-    """The member, the count of their votes, a page of votes, their latest comments,
-    their ballots' entries."""
+    """The member with their profile, the count of their votes, a page of votes, their
+    latest comments, their ballots' entries."""
+    MemberProfile.objects.create(user=member, votes_public=True)
     lists = [make_ranked_list(30), make_ranked_list(12)]
     first, *others = Contender.objects.filter(contender_list=lists[0])
     url = reverse("comments:user_profile", args=[member.username])
@@ -229,6 +231,7 @@ def test_a_user_page_runs_the_same_queries_however_many_votes(
 
 
 def test_unknown_users_and_pages_are_not_found(client, member):
+    MemberProfile.objects.create(user=member, votes_public=True)
     assert client.get(reverse("comments:user_profile", args=["nobody"])).status_code == 404
     url = reverse("comments:user_profile", args=[member.username])
     assert client.get(url + "?page=abc").status_code == 404
