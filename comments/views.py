@@ -7,6 +7,7 @@ refusal gets its message with its status (techvote.htmx).
 
 from collections.abc import Callable
 
+from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth import get_user_model, logout
 from django.contrib.auth.views import redirect_to_login
@@ -66,6 +67,7 @@ VOTES_PER_PAGE = 50
 LOG_ENTRIES_PER_PAGE = 50
 EXPORTS_PER_PAGE = 60  # Ten days of six lists.
 COMMENTS_ON_PROFILE = 20
+TOO_MANY_TRIES = "Too many tries at your password: wait a minute. Nothing was deleted."
 
 GET_OR_POST = require_http_methods(["GET", "HEAD", "POST"])
 
@@ -536,6 +538,10 @@ def account_delete(request):
     """Delete one's own account after one confirmation; the member is signed out."""
     if not request.user.is_authenticated:
         return login_first(request, request.path)
+    if request.method == "POST" and not ratelimit.consume(
+        request, action="reauthenticate", user=request.user
+    ):  # The password typed again, limited as allauth limits it, so no one guesses it here.
+        return refuse(request, ActionRefused(TOO_MANY_TRIES, status=429), request.path)
     form = DeleteAccountForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method != "POST" or not form.is_valid():
         status = 400 if request.method == "POST" else 200

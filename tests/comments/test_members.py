@@ -157,6 +157,19 @@ def test_a_wrong_password_deletes_nothing(member_client, member, contender):
     assert Vote.objects.filter(user=member).exists()
 
 
+def test_guessing_the_password_is_cut_short(member_client, member, settings):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "reauthenticate": "2/m/user"}
+    for _ in range(2):
+        assert member_client.post(DELETE_URL, {"password": "guess"}).status_code == 400
+
+    response = member_client.post(DELETE_URL, {"password": PASSWORD})
+
+    assert response.status_code == 429
+    assert "Too many tries at your password" in response.content.decode()
+    member.refresh_from_db()
+    assert member.is_active
+
+
 def test_an_account_without_a_password_confirms_with_the_phrase(client, member):
     member.set_unusable_password()
     member.save()
