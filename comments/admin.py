@@ -6,6 +6,8 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.text import Truncator
 
 from cities.models import CitySuggestion, Contender, ContenderSuggestion, Continent
@@ -504,9 +506,13 @@ class CitySuggestionAdmin(ReadOnlyAdmin):
     ordering = ["created_at"]
     actions = ["approve", "reject"]
 
-    @admin.display(boolean=True, description="city on TechVote")
+    @admin.display(description="city on TechVote")
     def on_techvote(self, obj):
-        return obj.city_id is not None
+        """The city's own admin page, where a moderator fills in its profile once approved."""
+        if obj.city_id is None:
+            return "new"
+        url = reverse("admin:cities_city_change", args=[obj.city_id])
+        return format_html('<a href="{}">{}</a>', url, obj.city.name)
 
     def has_review_permission(self, request):
         return request.user.has_perm("cities.review_contender")

@@ -354,6 +354,10 @@ def test_the_admin_approval_asks_for_the_new_citys_place(
     suggestion.refresh_from_db()
     assert suggestion.status == "approved"
     assert suggestion.city.latitude == NEW_CITY["latitude"]
+    decided = client.get(url + "?status=approved").content.decode()
+    city_page = reverse("admin:cities_city_change", args=[suggestion.city_id])
+    assert city_page in decided
+    assert 'name="profile"' in client.get(city_page).content.decode()  # Theirs to fill in.
 
 
 def test_moderators_may_fill_in_an_approved_citys_profile(moderator):

@@ -19,6 +19,7 @@ from comments.services import (
     cast_vote,
     post_comment,
     report_comment,
+    suggest_city,
     suggest_contender,
 )
 from tests.factories import CityFactory, UserFactory
@@ -183,3 +184,25 @@ def test_eight_members_suggesting_one_city_at_once_leave_one_pending_contender(
     assert [(e.status, e.message) for e in errors] == [
         (409, "Newtown has been suggested already and waits for a moderator.")
     ] * 7
+
+
+def test_eight_members_suggesting_one_new_city_at_once_leave_one_suggestion(make_ranked_list):
+    contender_list = make_ranked_list(1)
+    members = UserFactory.create_batch(8)
+
+    errors = run_at_once(
+        [
+            lambda user=user: suggest_city(
+                user=user,
+                contender_list_id=contender_list.pk,
+                name="Nairobi",
+                country="Kenya",
+                reason="Silicon Savannah: M-Pesa, iHub.",
+            )
+            for user in members
+        ]
+    )
+
+    assert contender_list.city_suggestions.pending().count() == 1
+    assert len(errors) == 7
+    assert {error.status for error in errors} == {409}
