@@ -12,6 +12,7 @@ member another's votes.
 """
 
 import hashlib
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -66,6 +67,11 @@ class SharedListPage:
     contender_list: ContenderList
     page: ContenderPage
     member_rows: tuple[str, ...]
+    made_at: float  # time.time(): what is built from it lives no longer than it.
+
+    def seconds_left(self) -> float:
+        """How much longer the page is shared."""
+        return self.made_at + settings.ANONYMOUS_PAGE_SECONDS - time.time()
 
 
 @dataclass(frozen=True)
@@ -76,6 +82,8 @@ class ListPage:
     page: ContenderPage
     rows: tuple[str, ...]
     method: str
+    # A member's page: the shared page its rows were laid on (cities.member_pages).
+    shared: SharedListPage | None = None
 
     @property
     def is_official(self) -> bool:
@@ -214,7 +222,7 @@ def _shared_list_page(
         )
         page = contender_page(contender_list, terms, number, method)
         member_rows = render_rows(request, page.shown, contender_list, as_member=True)
-        shared = SharedListPage(contender_list, page, tuple(member_rows))
+        shared = SharedListPage(contender_list, page, tuple(member_rows), time.time())
         if seconds:
             caches["pages"].set(key, shared, seconds)
     return shared
@@ -243,7 +251,7 @@ def list_page(
     )
     for (i, _), row in zip(voted, rendered, strict=True):
         rows[i] = row
-    return ListPage(contender_list, shared.page, tuple(rows), method)
+    return ListPage(contender_list, shared.page, tuple(rows), method, shared)
 
 
 def city_page(request, *, slug: str) -> dict:

@@ -16,8 +16,12 @@ from django.template.loader import get_template
 ROW_TEMPLATE = "cities/_contender_row.html"
 
 
-class _AnyMember:
-    """Who a member's row is rendered for: any signed-in member (their votes come apart)."""
+class AnyMember:
+    """Who a member's row or shared page is rendered for: any signed-in member.
+
+    It has no name, no id and no permissions, so nothing of one member can
+    reach HTML that every member is served.
+    """
 
     is_authenticated = True
 
@@ -47,6 +51,15 @@ def row_key(basis: tuple, your_vote: int) -> str:
     return "row:" + hashlib.blake2b(repr((basis, your_vote)).encode(), digest_size=16).hexdigest()
 
 
+def pressed_row_keys(contenders, contender_list) -> tuple[tuple[str, str], ...]:
+    """Each contender's member row keys: with its up button pressed, and with its down one."""
+    keys = []
+    for contender in contenders:
+        basis = row_basis(contender, contender_list, as_member=True, path="")
+        keys.append((row_key(basis, 1), row_key(basis, -1)))
+    return tuple(keys)
+
+
 def cached_rows(keys: list[str]) -> dict[str, str]:
     """The rows already rendered, by key."""
     return caches["fragments"].get_many(keys) if keys else {}
@@ -70,7 +83,7 @@ def render_rows(
     found = cached_rows(keys)
     missing = {}
     template = get_template(ROW_TEMPLATE)
-    viewer = _AnyMember() if as_member else request.user
+    viewer = AnyMember() if as_member else request.user
     for key, contender in zip(keys, contenders, strict=True):
         if key not in found:
             context = {

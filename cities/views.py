@@ -7,6 +7,7 @@ from django.views.decorators.http import require_safe
 
 from cities.forms import ListPageForm, SearchForm
 from cities.maps.pictures import city_locator_html, list_map_html
+from cities.member_pages import keep_list_page, kept_list_page, serves_kept_pages
 from cities.methods import method_page
 from cities.models import ContenderList
 from cities.pages import city_page, list_page, search_page
@@ -44,9 +45,15 @@ def list_detail(request, slug):
 
     Ranked by the list's official method, or by another one with ?method=.
     "Load more" with htmx gets the next rows alone (cities/_more_contenders.html).
+    A member's page is filled in from the one kept for every member at the
+    address, when there is one (cities/member_pages.py).
     """
     if "on" in request.GET:
         return list_on_day(request, slug)
+    may_keep = serves_kept_pages(request)
+    html = kept_list_page(request) if may_keep else None
+    if html is not None:
+        return _list_response(HttpResponse(html))
     form, terms = _read_search_form(request, ListPageForm)
     number = form.cleaned_data.get("page") or 1
     method = form.cleaned_data.get("method") or None
@@ -66,7 +73,13 @@ def list_detail(request, slug):
     if page.number == 1 and not terms and not request.htmx:
         context["world_map"] = list_map_html(page.contender_list)
     template = "cities/_more_contenders.html" if request.htmx else "cities/list_detail.html"
-    response = render(request, template, context, status=400 if form.errors else 200)
+    if may_keep and not form.errors:
+        return _list_response(HttpResponse(keep_list_page(request, template, context)))
+    return _list_response(render(request, template, context, status=400 if form.errors else 200))
+
+
+def _list_response(response):
+    """A list page's answer, which varies with HX-Request: htmx gets the rows alone."""
     patch_vary_headers(response, ["HX-Request"])
     return response
 

@@ -3,6 +3,7 @@ import shutil
 from contextlib import contextmanager
 
 import pytest
+from django.core.cache import caches
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.test.utils import CaptureQueriesContext
@@ -157,3 +158,18 @@ def own_redis(settings, monkeypatch):
         server.thaw()  # A frozen server would not hear the terminate.
         server.stop()
     ratelimits._redis_down_since.clear()
+
+
+@pytest.fixture
+def unpickled_caches(settings):
+    """The shared caches with a backend that returns the stored objects themselves."""
+    backend = {"BACKEND": "tests.unpickled_cache.UnpickledCache"}
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {**backend, "LOCATION": "unpickled-pages"},
+        "fragments": {**backend, "LOCATION": "unpickled-fragments"},
+    }
+    settings.ANONYMOUS_PAGE_SECONDS = 5
+    yield
+    caches["pages"].clear()
+    caches["fragments"].clear()

@@ -5,10 +5,12 @@ generation on), so these tests use transactional databases.
 """
 
 import pytest
+from django.core.cache import caches
 from django.db import transaction
 from django.urls import reverse
 
-from comments.moderation import suspend_user
+from comments.moderation import suspend_user, void_votes
+from comments.services import cast_vote
 from techvote import generations
 from tests.factories import UserFactory
 from tests.helpers import at_rank
@@ -25,26 +27,54 @@ def pressed_up(page, contender) -> bool:
 
 
 @pytest.fixture
-def signed_in(own_redis, client, member, make_ranked_list):
-    """The member, signed in, with a list of three whose page has been seen once."""
+def signed_in(own_redis, client, member, make_ranked_list, settings):
+    """The member, signed in, with a list of three whose page is kept for every member.
+
+    Each page below is filled in from the kept one (cities.member_pages), so
+    what is kept in Redis is all that can tell the member's page apart.
+    """
+    settings.ANONYMOUS_PAGE_SECONDS = 5
     contender_list = make_ranked_list(3)
     client.force_login(member)
-    assert client.get(contender_list.get_absolute_url()).status_code == 200
-    return client, contender_list
+    for _ in range(2):  # Keeps the shared page, then the user row and votes.
+        assert client.get(contender_list.get_absolute_url()).status_code == 200
+    yield client, contender_list
+    caches["pages"].clear()
+
+
+def served_from_kept_page(page) -> bool:
+    """No template rendered: the page and the member's header were kept."""
+    return page.templates == []
 
 
 def test_a_signed_in_list_page_runs_no_sql_once_its_rows_are_kept(
-    signed_in, settings, django_assert_num_queries
+    signed_in, member, django_assert_num_queries
 ):
     client, contender_list = signed_in
-    settings.ANONYMOUS_PAGE_SECONDS = 5  # The shared part of the page is kept too.
-    client.get(contender_list.get_absolute_url())
 
     with django_assert_num_queries(0):
         page = client.get(contender_list.get_absolute_url())
 
     assert page.status_code == 200
-    assert page.context["user"].is_authenticated
+    assert served_from_kept_page(page)
+    assert f">{member.username}</a>" in page.content.decode()
+
+
+def test_a_list_page_with_the_members_votes_runs_no_sql_either(
+    signed_in, member, django_assert_num_queries
+):
+    client, contender_list = signed_in
+    up, down = at_rank(contender_list, 1), at_rank(contender_list, 3)
+    cast_vote(user=member, contender_id=up.pk, value=1)
+    cast_vote(user=member, contender_id=down.pk, value=-1)
+    client.get(contender_list.get_absolute_url())  # Renders the rows with the votes.
+
+    with django_assert_num_queries(0):
+        page = client.get(contender_list.get_absolute_url())
+
+    assert served_from_kept_page(page)
+    assert pressed_up(page, up)
+    assert 'vote__button--down" aria-pressed="true"' in page.content.decode()
 
 
 def test_a_new_password_signs_the_other_sessions_out_at_once(signed_in, member):
@@ -55,6 +85,7 @@ def test_a_new_password_signs_the_other_sessions_out_at_once(signed_in, member):
     page = client.get(contender_list.get_absolute_url())
 
     assert not page.context["user"].is_authenticated
+    assert member.username not in page.content.decode()
 
 
 def test_a_deactivated_member_is_signed_out_at_once(signed_in, member):
@@ -65,6 +96,7 @@ def test_a_deactivated_member_is_signed_out_at_once(signed_in, member):
     page = client.get(contender_list.get_absolute_url())
 
     assert not page.context["user"].is_authenticated
+    assert member.username not in page.content.decode()
 
 
 def test_a_vote_from_another_session_shows_pressed_on_the_next_page(
@@ -72,7 +104,9 @@ def test_a_vote_from_another_session_shows_pressed_on_the_next_page(
 ):
     client, contender_list = signed_in
     contender = at_rank(contender_list, 2)
-    assert not pressed_up(client.get(contender_list.get_absolute_url()), contender)
+    before = client.get(contender_list.get_absolute_url())
+    assert served_from_kept_page(before)
+    assert not pressed_up(before, contender)
     other_window = type(client)()
     other_window.force_login(member)
 
@@ -81,6 +115,19 @@ def test_a_vote_from_another_session_shows_pressed_on_the_next_page(
 
     assert vote.status_code == 302
     assert pressed_up(page, contender)
+
+
+def test_a_moderators_void_unpresses_the_members_buttons_at_once(signed_in, member):
+    client, contender_list = signed_in
+    contender = at_rank(contender_list, 1)
+    cast_vote(user=member, contender_id=contender.pk, value=1)
+    assert pressed_up(client.get(contender_list.get_absolute_url()), contender)
+
+    void_votes(moderator=UserFactory(is_superuser=True), member=member, reason="A vote ring.")
+    page = client.get(contender_list.get_absolute_url())
+
+    assert served_from_kept_page(page)
+    assert not pressed_up(page, contender)
 
 
 def test_a_suspension_refuses_the_next_vote_though_the_user_row_is_kept(signed_in, member):

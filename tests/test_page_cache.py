@@ -100,21 +100,6 @@ def test_members_share_list_data_until_they_change_something(
         member_client.get(contender_list.get_absolute_url())
 
 
-@pytest.fixture
-def unpickled_caches(settings):
-    """The shared caches with a backend that returns the stored objects themselves."""
-    backend = {"BACKEND": "tests.unpickled_cache.UnpickledCache"}
-    settings.CACHES = {
-        **settings.CACHES,
-        "pages": {**backend, "LOCATION": "unpickled-pages"},
-        "fragments": {**backend, "LOCATION": "unpickled-fragments"},
-    }
-    settings.ANONYMOUS_PAGE_SECONDS = 5
-    yield
-    caches["pages"].clear()
-    caches["fragments"].clear()
-
-
 def test_a_cache_that_does_not_copy_shows_no_member_anothers_votes(
     contender_list, unpickled_caches
 ):

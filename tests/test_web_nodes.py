@@ -172,6 +172,33 @@ def test_a_vote_on_one_node_shows_on_the_next_page_from_any_node(site, member, m
     assert all('vote__button--up" aria-pressed="true"' in page for page in contender_pages)
 
 
+def test_a_vote_on_one_node_shows_pressed_on_the_next_page_from_the_other(
+    site, member, make_ranked_list
+):
+    """The member's other window votes; this one, not fresh from posting, reads kept pages."""
+    contender_list = make_ranked_list(3)
+    second = at_rank(contender_list, 2)
+    reader, voter = Browser(site), Browser(site)
+    reader.log_in(member)
+    voter.log_in(member)
+    url = contender_list.get_absolute_url()
+    for _ in range(2):  # Each node keeps the list's page for every member.
+        before = reader.on_every_node(url)
+    assert not any(up_pressed(page, second) for page in before)
+
+    status, _ = voter.request(f"/contenders/{second.pk}/vote/", {"value": "1"})
+    assert status == 302
+    after = reader.on_every_node(url)
+
+    assert all(up_pressed(page, second) for page in after)
+    assert all(f">{member.username}</a>" in page for page in after)
+
+
+def up_pressed(page: str, contender) -> bool:
+    row = page[page.index(f'id="contender-{contender.pk}"') :]
+    return 'vote__button--up" aria-pressed="true"' in row[: row.index("</li>")]
+
+
 def test_a_rate_limit_holds_across_nodes(site, member, make_ranked_list):
     limit = settings.RATE_LIMITS["comment"]["established"]["minute"]
     contender = at_rank(make_ranked_list(1), 1)
