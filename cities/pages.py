@@ -25,7 +25,7 @@ from cities.rows import render_rows
 from cities.search import names_the_title
 from comments.charts import sparkline
 from comments.history import recent_ranks
-from comments.models import Comment
+from comments.models import Comment, Vote
 from comments.threads import read_thread_form, thread_page
 from comments.votes import member_votes_in
 from techvote.middleware import wants_fresh
@@ -255,9 +255,14 @@ def list_page(
 
 
 def city_page(request, *, slug: str) -> dict:
-    """A city's profile, its rank in every list it stands in, and a page of its comments."""
+    """A city's profile, its rank and vote buttons in every list it stands in, its comments."""
     city = get_object_or_404(City.objects.with_profile(), slug=slug)
-    standings = city.contenders.standings()
+    standings = list(city.contenders.standings())
+    # Each standing has its vote buttons, the partial of the list rows.
+    your_votes = Vote.objects.values_by_contender(request.user, [c.pk for c in standings])
+    for contender in standings:
+        contender.city = city
+        contender.your_vote = your_votes.get(contender.pk, 0)
     sort, number = read_thread_form(request)
     threads = thread_page(
         request,

@@ -32,6 +32,13 @@ class VoteForm(forms.Form):
     )
 
 
+class ShownRanksForm(forms.Form):
+    """The first and last ranks a list page shows, which its script sends with a vote."""
+
+    shown_from = forms.IntegerField(min_value=1)
+    shown_to = forms.IntegerField(min_value=1)
+
+
 class CommentForm(forms.Form):
     """A comment or a reply; the length rules are the service's, checked here first."""
 

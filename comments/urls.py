@@ -8,6 +8,7 @@ register_converter(DayConverter, "day")
 
 urlpatterns = [
     path("contenders/<int:contender_id>/vote/", views.vote, name="vote"),
+    path("contenders/<int:contender_id>/vote/login/", views.vote_login, name="vote_login"),
     path("lists/<slug:slug>/suggest/", views.suggest, name="suggest"),
     path("lists/<slug:slug>/ballot/", views.ballot, name="ballot"),
     path("lists/<slug:slug>/ballot/withdraw/", views.ballot_withdraw, name="ballot_withdraw"),

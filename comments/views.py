@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from cities.forms import SearchForm
 from cities.models import CitySuggestion, Contender, ContenderList
+from cities.moves import moved_rows, rank_in_shown_list, shown_ranks
 from comments.ballots import save_ballot, withdraw_ballot
 from comments.duel_page import duel_page, token_reader
 from comments.duels import answer_duel
@@ -30,6 +31,7 @@ from comments.forms import (
     DuelAnswer,
     ProfileForm,
     ReportForm,
+    ShownRanksForm,
     SuggestForm,
     VoteForm,
 )
@@ -59,6 +61,7 @@ from comments.services import (
 )
 from comments.standing import LOG_IN_FIRST
 from comments.threads import comment_location
+from comments.vote_intents import remember_vote_intent, vote_recorded
 from techvote.htmx import refusal_partial
 from techvote.middleware import cache_for_anonymous
 from techvote.site import placed_tag
@@ -325,27 +328,90 @@ def suggest(request, slug):
 # --- Votes ---------------------------------------------------------------------------------------
 
 
+def _shown_ranks(request):
+    """The list page an htmx vote came from, and the ranks it shows, if its rows can move."""
+    form = ShownRanksForm(request.POST)
+    if not form.is_valid():  # Our script's hint, not the vote: without it, rows stay put.
+        return None
+    return shown_ranks(request, form.cleaned_data["shown_from"], form.cleaned_data["shown_to"])
+
+
+def _vote_answer(request, outcome, shown, rank_before):
+    """An htmx vote's answer: the vote controls, and the rows the vote moved on the page."""
+    move = None
+    if shown is not None and rank_before is not None:
+        move = moved_rows(
+            request,
+            shown,
+            city=outcome.contender.city.name,
+            before=rank_before,
+            after=rank_in_shown_list(shown, outcome.contender.pk),
+        )
+    context = {
+        "contender": outcome.contender,
+        "contender_list": outcome.contender_list,
+        "your_vote": outcome.value,
+        "move": move,
+    }
+    return render(request, "comments/_vote_answer.html", context)
+
+
 @require_POST
 def vote(request, contender_id):
-    """Set the signed-in member's vote on a contender, then go back to where they were."""
+    """Set the signed-in member's vote on a contender, then go back to where they were.
+
+    A visitor is sent to log in first, with the vote kept for when they are in.
+    """
     back_url = safe_next_url(request, fallback="/")
     if not request.user.is_authenticated:
-        return login_first(request, back_url, f"#contender-{contender_id}")
+        return _log_in_to_vote(request, contender_id, back_url)
+    shown = _shown_ranks(request)
+    rank_before = rank_in_shown_list(shown, contender_id) if shown else None
     try:
         value = posted_vote_value(request)
         outcome = cast_vote(user=request.user, contender_id=contender_id, value=value)
     except ActionRefused as refusal:
         return refuse(request, refusal, back_url)
     if request.htmx:
-        context = {
-            "contender": outcome.contender,
-            "contender_list": outcome.contender_list,
-            "your_vote": outcome.value,
-        }
-        return render(request, "comments/_vote_controls.html", context)
+        return _vote_answer(request, outcome, shown, rank_before)
+    messages.success(request, vote_recorded(outcome))
     if back_url == "/":
         back_url = outcome.contender_list.get_absolute_url()
     return HttpResponseRedirect(f"{back_url}#contender-{contender_id}")
+
+
+def _log_in_to_vote(request, contender_id: int, back_url: str):
+    """A visitor's vote: the login page, saying why, with the vote kept for after."""
+    if request.htmx:
+        return login_first(request, back_url)
+    return _keep_vote_and_log_in(request, contender_id, VoteForm(request.POST), back_url)
+
+
+@require_safe
+def vote_login(request, contender_id):
+    """Where a visitor's vote button leads: the login page, with the vote kept for after.
+
+    A GET casts nothing: a member already in goes back to the row, to press
+    the button there.
+    """
+    back_url = safe_next_url(request, fallback="/")
+    if request.user.is_authenticated:
+        return HttpResponseRedirect(f"{back_url}#contender-{contender_id}")
+    return _keep_vote_and_log_in(request, contender_id, VoteForm(request.GET), back_url)
+
+
+def _keep_vote_and_log_in(request, contender_id: int, form: VoteForm, back_url: str):
+    """Keep the vote a visitor asked for (comments.vote_intents) and send them to log in."""
+    if not form.is_valid():
+        return refuse(request, ActionRefused(form.errors["value"][0], status=400), back_url)
+    contender = get_object_or_404(Contender.objects.select_related("city"), pk=contender_id)
+    remember_vote_intent(
+        request,
+        contender_id=contender.pk,
+        value=form.cleaned_data["value"],
+        city=contender.city.name,
+    )
+    return login_first(request, back_url, f"#contender-{contender.pk}")
 
 
 # --- Ballots ------------------------------------------------------------------------------------

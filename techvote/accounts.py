@@ -23,6 +23,7 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from comments.usernames import AccountAdapter as UsernamesAdapter
+from comments.vote_intents import cast_vote_intent
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,15 @@ class AccountAdapter(UsernamesAdapter):
 
     def get_reset_password_from_key_url(self, key: str) -> str:
         return on_site_url(super().get_reset_password_from_key_url(key))
+
+    def login(self, request, user) -> None:
+        """Log in, then cast the vote the visitor pressed before (comments.vote_intents).
+
+        Every way in passes here (the login form, confirming an address), each
+        a POST under CSRF, so the kept vote is cast by a POST.
+        """
+        super().login(request, user)
+        cast_vote_intent(request, user)
 
 
 class LoginForm(forms_login.LoginForm):

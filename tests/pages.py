@@ -11,6 +11,7 @@ from tests.browser.data import LIST_SLUG
 # Patterns that never answer a GET with a page of their own.
 NOT_PAGES = {
     "comments:vote",
+    "comments:vote_login",  # Sends a visitor to log in, keeping the vote they meant.
     "comments:comment_create",
     "comments:comment_thumb",
     "robots_txt",

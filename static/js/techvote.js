@@ -20,6 +20,41 @@
   const VERDICTS = { up: "Up", down: "Down" };
   let rowsBefore = 0;
 
+  // A vote cast from a list's rows says which ranks the page shows, so that
+  // its answer brings back the rows the vote moved among them (cities/moves.py).
+  document.addEventListener("htmx:configRequest", (event) => {
+    const { elt, parameters } = event.detail;
+    if (!elt.closest(".vote") || !elt.closest("li.contender")) {
+      return;
+    }
+    const ranks = [...document.querySelectorAll("li.contender[value]")].map((row) =>
+      Number(row.getAttribute("value")),
+    );
+    parameters.shown_from = Math.min(...ranks);
+    parameters.shown_to = Math.max(...ranks);
+  });
+
+  // The rows a vote moved take the places of the ranks they now hold (the
+  // Top Ten stays ten, wherever a row came from); says how the row moved.
+  function placeMovedRows() {
+    const moves = document.querySelector("template.vote-moves");
+    if (!moves) {
+      return "";
+    }
+    const rows = [...moves.content.children];
+    const places = rows.map((row) =>
+      document.querySelector(`li.contender[value="${row.getAttribute("value")}"]`),
+    );
+    rows.forEach((row, index) => {
+      if (places[index]) {
+        places[index].replaceWith(row);
+        htmx.process(row);
+      }
+    });
+    moves.remove();
+    return moves.dataset.announce;
+  }
+
   document.addEventListener("htmx:beforeSwap", (event) => {
     rowsBefore = event.detail.target.children.length;
   });
@@ -38,9 +73,13 @@
       }
       return;
     }
+    const moved = placeMovedRows();
     // A vote or thumb widget, swapped whole: focus the same button in the new one.
     const widget = document.getElementById(target.id);
     if (!widget) {
+      if (moved) {
+        announce(moved); // The row moved off this page.
+      }
       return;
     }
     const pressed = requestConfig.triggeringEvent && requestConfig.triggeringEvent.submitter;
@@ -53,6 +92,6 @@
     const verdict = on ? VERDICTS[on.dataset.inplaceKey] : "Taken back";
     const score = widget.querySelector(".vote__score, .thumbs__score");
     const number = score ? score.textContent.trim().split(/\s+/).pop() : "";
-    announce(`${verdict}. Score ${number}.`);
+    announce(`${verdict}. Score ${number}.${moved ? ` ${moved}` : ""}`);
   });
 })();

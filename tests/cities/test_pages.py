@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from cities.models import Contender
-from comments.services import post_comment
+from comments.services import cast_vote, post_comment
 from tests.factories import (
     CityFactory,
     ContenderFactory,
@@ -264,6 +264,46 @@ def test_city_page_runs_the_same_queries_however_much_it_shows(
 
     with django_assert_num_queries(8):
         client.get(city.get_absolute_url())
+
+
+def test_city_page_has_vote_buttons_in_every_list_it_stands_in(member_client, member):
+    city = CityFactory(name="Seoul")
+    voted, other = ContenderFactory(city=city), ContenderFactory(city=city)
+    cast_vote(user=member, contender_id=voted.pk, value=1)
+
+    html = member_client.get(city.get_absolute_url()).content.decode()
+
+    for contender in (voted, other):
+        assert f'id="vote-{contender.pk}"' in html
+        assert f'formaction="{reverse("comments:vote", args=[contender.pk])}"' in html
+    assert html.count('aria-pressed="true"') == 1
+    assert 'id="vote-form"' in html
+
+
+def test_a_vote_on_the_city_page_comes_back_to_its_standing(member_client):
+    city = CityFactory(name="Seoul")
+    contender = ContenderFactory(city=city)
+    vote_url = reverse("comments:vote", args=[contender.pk])
+
+    response = member_client.post(vote_url, {"value": "1", "next": city.get_absolute_url()})
+
+    assert response["Location"] == f"{city.get_absolute_url()}#contender-{contender.pk}"
+    html = member_client.get(response["Location"]).content.decode()
+    assert f'<li id="contender-{contender.pk}">' in html
+
+
+@pytest.mark.parametrize("lists", [1, 6])
+def test_a_members_city_page_runs_the_same_queries_however_many_lists(
+    member_client, member, django_assert_num_queries, lists
+):
+    """Session, user, city, sectors, organizations, facts, standings, the member's votes on
+    them, the comment count."""
+    city = CityFactory()
+    for _ in range(lists):
+        cast_vote(user=member, contender_id=ContenderFactory(city=city).pk, value=1)
+
+    with django_assert_num_queries(9):
+        member_client.get(city.get_absolute_url())
 
 
 def test_unknown_city_is_not_found(client, db):

@@ -140,9 +140,10 @@ def test_an_expired_form_by_htmx_gets_403_in_the_slot(member, tenth):
 def test_anonymous_visitors_see_buttons_that_lead_to_login(client, contender_list, tenth):
     html = client.get(list_url(contender_list)).content.decode()
 
-    login = reverse("account_login")
-    assert f'href="{login}?next=/lists/{contender_list.slug}/%23contender-{tenth.pk}"' in html
-    assert reverse("comments:vote", args=[tenth.pk]) not in html
+    keep = reverse("comments:vote_login", args=[tenth.pk])
+    assert f'href="{keep}?value=1&amp;next=/lists/{contender_list.slug}/"' in html
+    assert f'href="{keep}?value=-1&amp;next=/lists/{contender_list.slug}/"' in html
+    assert f'"{reverse("comments:vote", args=[tenth.pk])}"' not in html
     assert "csrfmiddlewaretoken" not in html
 
 
