@@ -57,10 +57,40 @@ class RedisWithDatabaseFallback(RedisCache):
         self._class = ReusedRedisClient
 
     def _call(self, name, *args, **kwargs):
+        return self._either(
+            lambda: getattr(RedisCache, name)(self, *args, **kwargs),
+            lambda: getattr(caches["database"], name)(*args, **kwargs),
+        )
+
+    def count_up(self, key, *, delete=()) -> None:
+        """Add one to the counter `key` (from 0 if missing; it never expires) and delete the
+        keys in `delete`, in one round trip.
+
+        Django's add() then incr() take three round trips (incr() asks whether
+        the key exists first), and every vote moves a counter on.
+        """
+
+        def on_redis():
+            pipeline = self._cache.get_client(write=True).pipeline(transaction=False)
+            pipeline.incr(self.make_and_validate_key(key))
+            if delete:
+                pipeline.delete(*(self.make_and_validate_key(doomed) for doomed in delete))
+            pipeline.execute()
+
+        def on_database():
+            database = caches["database"]
+            database.add(key, 0, timeout=None)
+            database.incr(key)
+            database.delete_many(delete)
+
+        self._either(on_redis, on_database)
+
+    def _either(self, on_redis, on_database):
+        """`on_redis()`, or `on_database()` while Redis is away."""
         if self._down_since is not None and time.monotonic() - self._down_since < RETRY_SECONDS:
-            return getattr(caches["database"], name)(*args, **kwargs)
+            return on_database()
         try:
-            result = getattr(super(), name)(*args, **kwargs)
+            result = on_redis()
         except redis.RedisError as error:
             if self._down_since is None:
                 logger.error(
@@ -69,7 +99,7 @@ class RedisWithDatabaseFallback(RedisCache):
                     error,
                 )
             type(self)._down_since = time.monotonic()
-            return getattr(caches["database"], name)(*args, **kwargs)
+            return on_database()
         if self._down_since is not None:
             try:
                 dropped = generations.forget_everything(

@@ -196,3 +196,23 @@ def test_a_move_on_waits_for_the_commit(own_redis):
     after = generations.read_through("waits", generation="waits:gen", load=lambda: "after")
 
     assert (during, after) == ("before", "after")
+
+
+def test_a_move_on_is_one_round_trip_to_redis(own_redis, monkeypatch):
+    """Every vote moves its member's generation on: one pipeline, not add, exists and incr."""
+    import redis.connection
+
+    generations.read_through("trip", generation="trip:gen", load=lambda: "before")
+    sent = []
+    send = redis.connection.Connection.send_packed_command
+
+    def counted(connection, command, check_health=True):
+        sent.append(command)
+        return send(connection, command, check_health)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(redis.connection.Connection, "send_packed_command", counted)
+        generations._move_on_now("trip:gen", ("trip",))
+    after = generations.read_through("trip", generation="trip:gen", load=lambda: "after")
+
+    assert (len(sent), after) == (1, "after")
