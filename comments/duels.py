@@ -15,7 +15,7 @@ module is: web workers load it only once they serve a duel page, and never
 SciPy (a test keeps web processes free of both at start-up).
 """
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
@@ -93,15 +93,20 @@ def next_duel(*, user: AbstractBaseUser, contender_list: ContenderList) -> DuelP
     return DuelPair(number=done + 1, left_id=ids[left], right_id=ids[right])
 
 
+def check_pair(*, left_id: int, right_id: int, winner_id: int | None) -> None:
+    """Refuse (400) a pair of one city twice, or a winner that is neither of the two."""
+    if left_id == right_id:
+        raise ActionRefused("A duel is between two different cities.", status=400)
+    if winner_id is not None and winner_id not in (left_id, right_id):
+        raise ActionRefused("The winner of a duel must be one of its two cities.", status=400)
+
+
 def check_duel(
     *, contender_list: ContenderList, left_id: int, right_id: int, winner_id: int | None
 ) -> None:
     """Refuse (400, 409) a pair that is not two approved contenders of the list, or a
     winner that is neither of them."""
-    if left_id == right_id:
-        raise ActionRefused("A duel is between two different cities.", status=400)
-    if winner_id is not None and winner_id not in (left_id, right_id):
-        raise ActionRefused("The winner of a duel must be one of its two cities.", status=400)
+    check_pair(left_id=left_id, right_id=right_id, winner_id=winner_id)
     found = dict(
         Contender.objects.filter(
             contender_list=contender_list, pk__in=[left_id, right_id]
@@ -115,32 +120,73 @@ def check_duel(
         )
 
 
-def _insert_once(duel: Duel) -> bool:
-    """Insert the duel unless its number is taken; whether it was inserted. One statement.
+_INSERT_IF_OPEN_SQL = f"""
+INSERT INTO {Duel._meta.db_table}
+    (user_id, contender_list_id, number, left_id, right_id, winner_id, reason, created_at)
+SELECT %(user_id)s, %(contender_list_id)s, %(number)s, %(left_id)s, %(right_id)s,
+       CAST(%(winner_id)s AS BIGINT), %(reason)s, %(now)s
+WHERE EXISTS (SELECT 1 FROM {ContenderList._meta.db_table} l
+              WHERE l.id = %(contender_list_id)s AND l.is_open)
+  AND (SELECT COUNT(*) FROM {Contender._meta.db_table} c
+       WHERE c.id IN (%(left_id)s, %(right_id)s) AND c.contender_list_id = %(contender_list_id)s
+       AND c.status = %(approved)s) = 2
+ON CONFLICT (user_id, contender_list_id, number) DO NOTHING
+"""
 
-    ON CONFLICT DO NOTHING: a second post of the same number meets the unique
-    constraint without an error that would end the transaction (and without
-    the two round trips of a savepoint).
+
+@dataclass(frozen=True)
+class _Answer:
+    """One member's answer to their duel `number`, as answer_duel was asked it."""
+
+    user_id: int
+    contender_list_id: int
+    number: int
+    left_id: int
+    right_id: int
+    winner_id: int | None
+    reason: str
+
+
+def _insert_if_open(answer: _Answer) -> bool:
+    """Insert the duel if its list is open, both cities are its approved contenders and
+    its number is free; whether it was inserted. One statement.
+
+    The checks ride in the INSERT's WHERE, so a duel costs one statement
+    (README, Performance); when nothing is inserted, `_refusal_or_stored`
+    says why. ON CONFLICT DO NOTHING: a second post of the same number meets
+    the unique constraint without an error that would end the transaction
+    (and without the two round trips of a savepoint).
     """
-    table = Duel._meta.db_table
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (user_id, contender_list_id, number, left_id, right_id, "
-            "winner_id, reason, created_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
-            "ON CONFLICT (user_id, contender_list_id, number) DO NOTHING",
-            [
-                duel.user_id,
-                duel.contender_list_id,
-                duel.number,
-                duel.left_id,
-                duel.right_id,
-                duel.winner_id,
-                duel.reason,
-                now,
-            ],
+            _INSERT_IF_OPEN_SQL,
+            asdict(answer) | {"now": now, "approved": Contender.Status.APPROVED},
         )
         return cursor.rowcount == 1
+
+
+def _refusal_or_stored(answer: _Answer) -> None:
+    """Why a duel was not inserted: raise the list's or the pair's refusal, or, if the
+    number was taken by this very answer, return; by another answer, refuse (409)."""
+    contender_list = open_list(answer.contender_list_id)
+    check_duel(
+        contender_list=contender_list,
+        left_id=answer.left_id,
+        right_id=answer.right_id,
+        winner_id=answer.winner_id,
+    )
+    stored = Duel.objects.filter(
+        user_id=answer.user_id, contender_list=contender_list, number=answer.number
+    ).first()
+    if stored is None:  # The list or a city changed back between the insert and the checks.
+        raise ActionRefused("This duel changed as you answered it; try again.", status=409)
+    as_stored = (stored.left_id, stored.right_id, stored.winner_id, stored.reason)
+    if as_stored != (answer.left_id, answer.right_id, answer.winner_id, answer.reason):
+        raise ActionRefused(
+            "You answered this duel differently in another window; here is your next one.",
+            status=409,
+        )
 
 
 @transaction.atomic
@@ -162,9 +208,12 @@ def answer_duel(
     missing or closed list, a pair that is not two approved contenders of
     the list, a winner outside the pair, a reason with a winner or too long,
     a duel answered otherwise meanwhile, or a member over the rate limit.
+
+    The rate limit counts an answer once it is inserted, in the same
+    transaction: a refusal there rolls the insert back, and a refused or
+    repeated answer is not counted.
     """
     ensure_can_participate(user)
-    contender_list = open_list(contender_list_id)
     reason = reason.strip()
     if winner_id is not None and reason:
         raise ActionRefused("A reason goes with “can't decide” only.", status=400)
@@ -172,31 +221,11 @@ def answer_duel(
         raise ActionRefused(
             f"A reason has at most {DUEL_REASON_MAX_LENGTH} characters.", status=400
         )
-    check_duel(
-        contender_list=contender_list, left_id=left_id, right_id=right_id, winner_id=winner_id
-    )
+    check_pair(left_id=left_id, right_id=right_id, winner_id=winner_id)
+    answer = _Answer(user.pk, contender_list_id, number, left_id, right_id, winner_id, reason)
+    if not _insert_if_open(answer):
+        _refusal_or_stored(answer)
+        return False
     check_rate_limit(user, "duel")
-    asked = Duel(
-        user=user,
-        contender_list=contender_list,
-        number=number,
-        left_id=left_id,
-        right_id=right_id,
-        winner_id=winner_id,
-        reason=reason,
-    )
-    if _insert_once(asked):
-        queue_count(contender_list.pk)
-        return True
-    stored = Duel.objects.get(user=user, contender_list=contender_list, number=number)
-    if (stored.left_id, stored.right_id, stored.winner_id, stored.reason) != (
-        left_id,
-        right_id,
-        winner_id,
-        reason,
-    ):
-        raise ActionRefused(
-            "You answered this duel differently in another window; here is your next one.",
-            status=409,
-        )
-    return False
+    queue_count(contender_list_id)
+    return True

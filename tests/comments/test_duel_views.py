@@ -271,11 +271,25 @@ def test_an_answer_runs_the_same_statements_whatever_the_list_size(
     member_client, make_ranked_list, assert_statements, size
 ):
     """Session, user, list; the service's standing (remembered: the cache table without
-    Redis), list, pair, rate-limit counter, and the insert."""
+    Redis), the insert that checks the list and the pair, and the rate-limit counter."""
     contender_list = make_ranked_list(size)
     token = token_on(member_client.get(duel_url(contender_list)))
 
-    with assert_statements(8):
+    with assert_statements(6):
         member_client.post(duel_url(contender_list), {"duel": token, "answer": "left"})
 
+    assert Duel.objects.count() == 1
+
+
+def test_with_redis_an_answer_runs_two_statements(
+    own_redis, member_client, contender_list, assert_statements
+):
+    """The list, and the insert that checks the list and the pair: the session, the user
+    row, the standing and the rate limit come from Redis."""
+    token = token_on(member_client.get(duel_url(contender_list)))
+
+    with assert_statements(2):
+        answered = member_client.post(duel_url(contender_list), {"duel": token, "answer": "left"})
+
+    assert answered.status_code == 302
     assert Duel.objects.count() == 1
