@@ -8,7 +8,8 @@ ever reads a ballot half-written.
 """
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 
 from cities.models import Contender, ContenderList
 from comments.exceptions import ActionRefused
@@ -28,8 +29,8 @@ def open_list(contender_list_id: int) -> ContenderList:
     return contender_list
 
 
-def _checked_choices(contender_list: ContenderList, contender_ids: list[int]) -> list[int]:
-    """The ids as a ballot may hold them: 1 to 10 approved contenders of the list, once each."""
+def _check_shape(contender_ids: list[int]) -> None:
+    """Refuse (400) a ballot of no or too many cities, or one naming a city twice."""
     if not 1 <= len(contender_ids) <= BALLOT_SIZE:
         raise ActionRefused(
             f"A ballot ranks from 1 to {BALLOT_SIZE} cities; this one has {len(contender_ids)}.",
@@ -37,6 +38,10 @@ def _checked_choices(contender_list: ContenderList, contender_ids: list[int]) ->
         )
     if len(set(contender_ids)) != len(contender_ids):
         raise ActionRefused("A ballot names each city once.", status=400)
+
+
+def _check_choices(contender_list: ContenderList, contender_ids: list[int]) -> None:
+    """Refuse (400, 409) cities that are not all approved contenders of the list."""
     found = dict(
         Contender.objects.filter(contender_list=contender_list, pk__in=contender_ids).values_list(
             "pk", "status"
@@ -49,7 +54,67 @@ def _checked_choices(contender_list: ContenderList, contender_ids: list[int]) ->
             "A city on this ballot is waiting for a moderator and cannot be ranked yet.",
             status=409,
         )
-    return contender_ids
+
+
+def _upsert_if_open(
+    *, user_id: int, contender_list_id: int, contender_ids: list[int]
+) -> int | None:
+    """The id of the member's ballot row, inserted or made counted again (not voided), if
+    the list is open and every city is its approved contender; None, with nothing
+    written, otherwise. One statement.
+
+    The checks ride in the INSERT's WHERE, and ON CONFLICT DO UPDATE locks
+    the existing row until the transaction ends, as a SELECT ... FOR UPDATE
+    would: two windows of one member saving at once take turns, and the
+    second replaces the first's entries whole. (When both insert at once, the
+    unique constraint makes the second wait for the first, then update it.)
+    """
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    chosen = ", ".join(["%s"] * len(contender_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {Ballot._meta.db_table} "
+            "(user_id, contender_list_id, created_at, updated_at) "
+            "SELECT %s, %s, %s, %s "
+            f"WHERE EXISTS (SELECT 1 FROM {ContenderList._meta.db_table} l "
+            "WHERE l.id = %s AND l.is_open) "
+            f"AND (SELECT COUNT(*) FROM {Contender._meta.db_table} c WHERE c.id IN ({chosen}) "
+            "AND c.contender_list_id = %s AND c.status = %s) = %s "
+            "ON CONFLICT (user_id, contender_list_id) DO UPDATE "
+            "SET voided_at = NULL, updated_at = excluded.updated_at RETURNING id",
+            [
+                user_id,
+                contender_list_id,
+                now,
+                now,
+                contender_list_id,
+                *contender_ids,
+                contender_list_id,
+                Contender.Status.APPROVED,
+                len(contender_ids),
+            ],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def _refusal(contender_list_id: int, contender_ids: list[int]) -> ActionRefused:
+    """Why `_upsert_if_open` wrote nothing: the list's refusal, or the cities'."""
+    try:
+        _check_choices(open_list(contender_list_id), contender_ids)
+    except ActionRefused as refusal:
+        return refusal
+    # Both checks pass now: the list or a city changed back as the ballot was saved.
+    return ActionRefused("This list changed as you saved your ballot; save it again.", status=409)
+
+
+def _replace_entries(ballot_id: int, contender_ids: list[int]) -> None:
+    """The ballot's entries, all of them, made `contender_ids` best first: two statements."""
+    BallotEntry.objects.filter(ballot_id=ballot_id).delete()
+    BallotEntry.objects.bulk_create(
+        BallotEntry(ballot_id=ballot_id, contender_id=contender_id, position=position)
+        for position, contender_id in enumerate(contender_ids, start=1)
+    )
 
 
 @transaction.atomic
@@ -63,24 +128,25 @@ def save_ballot(
     vote, a missing or closed list, a ballot of no or too many cities, a
     city twice, a city of another list or one waiting for a moderator, or
     a member over the rate limit.
+
+    The rate limit counts a save once its ballot row is written, in the
+    same transaction: a refusal there rolls the row back, and a refused
+    ballot is not counted.
     """
     ensure_can_participate(user)
-    contender_list = open_list(contender_list_id)
-    contender_ids = _checked_choices(contender_list, [int(pk) for pk in contender_ids])
+    contender_ids = [int(pk) for pk in contender_ids]
+    _check_shape(contender_ids)
+    ballot_id = _upsert_if_open(
+        user_id=user.pk, contender_list_id=contender_list_id, contender_ids=contender_ids
+    )
+    if ballot_id is None:
+        raise _refusal(contender_list_id, contender_ids)
     check_rate_limit(user, "ballot")
-    # update_or_create locks the ballot row (or, when two windows insert it at
-    # once, the unique constraint makes the second find the first's row), so
-    # replacing the entries below never interleaves with another save.
-    ballot, _ = Ballot.objects.update_or_create(
-        user=user, contender_list=contender_list, defaults={"voided_at": None}
+    _replace_entries(ballot_id, contender_ids)
+    queue_count(contender_list_id)
+    return Ballot.from_db(
+        None, ["id", "user_id", "contender_list_id"], [ballot_id, user.pk, contender_list_id]
     )
-    BallotEntry.objects.filter(ballot=ballot).delete()
-    BallotEntry.objects.bulk_create(
-        BallotEntry(ballot=ballot, contender_id=contender_id, position=position)
-        for position, contender_id in enumerate(contender_ids, start=1)
-    )
-    queue_count(contender_list.pk)
-    return ballot
 
 
 @transaction.atomic

@@ -537,15 +537,33 @@ def test_a_ballot_save_runs_the_same_statements_whatever_the_size(
     member_client, member, make_ranked_list, assert_statements, size
 ):
     """Session, user, the list; then the service's: standing (remembered, a cache read
-    without Redis), the list, the cities' status, the rate limit, the ballot row locked
-    and updated, the entries replaced. The form itself reads nothing."""
+    without Redis), the ballot row written by the statement that checks the list and the
+    cities, the rate limit, the entries replaced. The form itself reads nothing."""
     contender_list = make_ranked_list(size)
     ids = ranking(contender_list)
     save(member, contender_list, ids[:10])
 
-    with assert_statements(11):
+    with assert_statements(8):
         response = member_client.post(
             ballot_url(contender_list), posted({pk: n for n, pk in enumerate(ids[10:0:-1], 1)})
         )
     assert response.status_code == 302
     assert stored(member, contender_list) == ids[10:0:-1]
+
+
+def test_with_redis_a_ballot_save_runs_four_statements(
+    own_redis, member_client, member, make_ranked_list, assert_statements
+):
+    """The list; the ballot row, checked as it is written; the entries deleted and
+    inserted. The session, the user row, the standing and the rate limit come from Redis."""
+    contender_list = make_ranked_list(12)
+    ids = ranking(contender_list)
+    member_client.get(ballot_url(contender_list))  # The user row and standing, remembered.
+
+    with assert_statements(4):
+        response = member_client.post(
+            ballot_url(contender_list), posted({pk: n for n, pk in enumerate(ids[:10], 1)})
+        )
+
+    assert response.status_code == 302
+    assert stored(member, contender_list) == ids[:10]

@@ -259,6 +259,21 @@ def test_a_vote_request_runs_the_same_statements(
         member_client.post(vote_url(contender), {"value": "1"})
 
 
+def test_with_redis_a_vote_request_runs_its_three_statements(
+    own_redis, member_client, contender_list, tenth, assert_statements
+):
+    """The read, the vote row, the counts: the session, the user row and the rate limit
+    come from Redis."""
+    cast_vote(user=UserFactory(), contender_id=tenth.pk, value=1)  # Today's snapshot.
+    member_client.get(list_url(contender_list))  # The user row, kept.
+
+    with assert_statements(3):
+        voted = member_client.post(vote_url(tenth), {"value": "1"})
+
+    assert voted.status_code == 302
+    assert Vote.objects.filter(contender=tenth).count() == 2
+
+
 def test_htmx_gets_a_pending_contenders_refusal_in_the_slot(member_client, contender_list):
     pending = ContenderFactory(contender_list=contender_list, status=Contender.Status.PENDING)
 
