@@ -18,6 +18,7 @@ from comments.exceptions import NO_SUCH_COMMENT, NO_SUCH_CONTENDER, ActionRefuse
 from comments.models import COMMENT_MAX_LENGTH, COMMENT_MIN_LENGTH, Comment, CommentRevision
 from comments.ratelimits import check_rate_limit
 from comments.standing import ensure_can_participate
+from notifications.notify import notify_reply
 
 
 def clean_comment_body(body: str) -> str:
@@ -41,7 +42,8 @@ def post_comment(
 ) -> Comment:
     """A new comment on a contender, or a reply to one of its comments.
 
-    Replies are one level deep: a reply to a reply joins the same thread.
+    Replies are one level deep: a reply to a reply joins the same thread. Whoever
+    wrote the comment replied to, and the thread's first comment, is told.
     """
     body = clean_comment_body(body)
     ensure_can_participate(user)
@@ -50,11 +52,12 @@ def post_comment(
         raise ActionRefused(NO_SUCH_CONTENDER, status=404)
     if contender.status != Contender.Status.APPROVED:
         raise ActionRefused("Comments open once a moderator approves this city.", status=409)
-    parent = None
+    parent = replied_to = None
     if parent_id is not None:
-        parent = Comment.objects.filter(pk=parent_id, contender=contender).first()
-        if parent is None:
+        replied_to = Comment.objects.filter(pk=parent_id, contender=contender).first()
+        if replied_to is None:
             raise ActionRefused("The comment you reply to does not exist.", status=404)
+        parent = replied_to
         if parent.parent_id is not None:
             parent = Comment.objects.get(pk=parent.parent_id)
         if not parent.is_visible:
@@ -62,6 +65,8 @@ def post_comment(
     check_rate_limit(user, "reply" if parent else "comment")
     comment = Comment.objects.create(contender=contender, author=user, parent=parent, body=body)
     move_comment_count(contender.pk, 1)
+    if replied_to is not None:
+        notify_reply(reply=comment, replied_to=replied_to)
     return comment
 
 

@@ -317,20 +317,34 @@ class RankSnapshot(models.Model):
         return f"#{self.rank} on {self.taken_on}"
 
 
+def readable_by(reader) -> Q:
+    """Visible comments, and the reader's own hidden ones (not those they deleted)."""
+    visible = Q(deleted_at__isnull=True, hidden_at__isnull=True)
+    if reader is None or not reader.is_authenticated:
+        return visible
+    return visible | Q(author=reader, deleted_at__isnull=True)
+
+
 class CommentQuerySet(models.QuerySet):
     def visible(self):
         """Comments anyone may read: neither deleted by their author nor hidden by a moderator."""
         return self.filter(deleted_at__isnull=True, hidden_at__isnull=True)
 
-    def threads(self):
-        """Top-level comments worth a place on a page: visible, or gone but with visible replies.
+    def shown_to(self, reader):
+        """Comments `reader` may read: the visible ones, and their own that a moderator hid
+        (shown to them alone, with the reason)."""
+        return self.filter(readable_by(reader))
+
+    def threads(self, reader=None):
+        """Top-level comments worth a place on a page: those `reader` may read
+        (`shown_to`), or gone but with visible replies.
 
         A deleted or hidden comment that has replies stays as a placeholder
         so the conversation under it still makes sense.
         """
         visible_reply = Comment.objects.visible().filter(parent=models.OuterRef("pk"))
         return self.filter(parent__isnull=True).filter(
-            Q(deleted_at__isnull=True, hidden_at__isnull=True) | models.Exists(visible_reply)
+            readable_by(reader) | models.Exists(visible_reply)
         )
 
     def top_of(self, contenders) -> dict[int, "Comment"]:

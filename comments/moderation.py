@@ -30,6 +30,7 @@ from comments.standing import forget_standing
 from comments.suggestions import city_named
 from comments.tasks import queue_count
 from comments.votes import forget_member_votes
+from notifications.notify import notify_comment_hidden, notify_suggestion_decided
 from techvote.auth import forget_user
 
 MODERATORS_GROUP = "Moderators"
@@ -102,6 +103,7 @@ def hide_comment(*, moderator, comment: Comment, reason: str) -> bool:
     if was_visible:
         move_comment_count(comment.contender_id, -1)
     _resolve_open_reports(comment, moderator, ReportResolution.HIDDEN)
+    notify_comment_hidden(comment=comment, moderator=moderator, reason=reason)
     _log(
         moderator,
         ModerationAction.HIDE_COMMENT,
@@ -161,7 +163,9 @@ def _set_contender_status(moderator, contender: Contender, status: str, action: 
     if contender.status == status:
         return False
     Contender.objects.filter(pk=contender.pk).update(status=status)
+    contender.status = status
     queue_count(contender.contender_list_id)
+    notify_suggestion_decided(contender=contender, moderator=moderator, reason=reason)
     _log(moderator, action, describe_contender(contender), reason, contender=contender)
     return True
 

@@ -16,12 +16,12 @@ from comments.models import Comment, CommentSort, CommentVote, Report
 THREADS_PER_PAGE = 20
 
 
-def comment_location(comment: Comment) -> str:
-    """Where a comment shows: newest-first page of its thread, with its anchor."""
+def comment_location(comment: Comment, reader=None) -> str:
+    """Where a comment shows to `reader`: newest-first page of its thread, with its anchor."""
     root = comment.parent if comment.parent_id else comment
     newer = (
         Comment.objects.filter(contender_id=comment.contender_id)
-        .threads()
+        .threads(reader)
         .filter(created_at__gt=root.created_at)
         .count()
     )
@@ -66,7 +66,7 @@ def thread_page(request, threads, *, sort: str, number: int, contender=None):
     """
     if contender is None:
         threads = threads.select_related("contender__city", "contender__contender_list")
-    threads = with_your_report(threads.threads().sorted_by(sort), request.user)
+    threads = with_your_report(threads.threads(request.user).sorted_by(sort), request.user)
     threads = threads.select_related("author")
     try:
         page = Paginator(threads, THREADS_PER_PAGE).page(number)
@@ -80,7 +80,7 @@ def thread_page(request, threads, *, sort: str, number: int, contender=None):
                 root.contender = contender
         contender_of = {root.pk: root.contender for root in roots}
         visible_replies = with_your_report(
-            Comment.objects.visible().filter(parent__in=roots), request.user
+            Comment.objects.shown_to(request.user).filter(parent__in=roots), request.user
         )
         for reply in visible_replies.select_related("author").order_by("created_at", "pk"):
             reply.contender = contender_of[reply.parent_id]  # The same contender as its root.

@@ -300,7 +300,7 @@ def comment_permalink(request, comment_id):
     comment = _comment_or_404(comment_id)
     if comment.contender.status != Contender.Status.APPROVED:
         raise Http404("This comment's city is not in the list.")
-    return redirect(comment_location(comment))
+    return redirect(comment_location(comment, request.user))
 
 
 # --- Suggestions ---------------------------------------------------------------------------------

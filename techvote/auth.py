@@ -13,6 +13,11 @@ A row is kept only as the primary database holds it: read from a replica
 a moment behind (techvote/replicas.py), an old password would be kept under
 the new generation. A write that bypasses save() (QuerySet.update) must call
 forget_user().
+
+The row comes with the member's count of unread notifications, which the
+header shows on every page: a subquery of the same read, so it costs no
+query of its own, and notifications.notify forgets the row whenever the
+count changes.
 """
 
 from allauth.account.auth_backends import AuthenticationBackend
@@ -21,6 +26,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models.signals import post_delete, post_save
 
+from notifications.models import with_unread_notifications
 from techvote import generations
 
 
@@ -39,7 +45,8 @@ class KeptUserMixin:
         UserModel = get_user_model()
 
         def load():
-            return UserModel._default_manager.using(DEFAULT_DB_ALIAS).filter(pk=user_id).first()
+            users = UserModel._default_manager.using(DEFAULT_DB_ALIAS).filter(pk=user_id)
+            return with_unread_notifications(users).first()
 
         key, generation = _keys(user_id)
         user = generations.read_through(key, generation=generation, load=load)

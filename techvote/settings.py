@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.google",
     "cities.apps.CitiesConfig",
     "comments.apps.CommentsConfig",
+    "notifications.apps.NotificationsConfig",
     "django_htmx",
     "csp",
     # The read API's OpenAPI schema and its browsable docs (Swagger UI,
@@ -263,6 +264,12 @@ OPEN_DATA_PSEUDONYM_KEY = os.environ.get("OPEN_DATA_PSEUDONYM_KEY", "") or (
 # When `celery beat` exports every list (UTC), for the day it runs on.
 OPEN_DATA_EXPORT_HOUR = env_int("OPEN_DATA_EXPORT_HOUR", 0)
 
+# --- Notifications -----------------------------------------------------------
+
+# When `celery beat` mails the day's digest of unread notifications (UTC) to
+# the members who asked for one (notifications/digests.py).
+NOTIFICATION_DIGEST_HOUR = env_int("NOTIFICATION_DIGEST_HOUR", 7)
+
 # --- Task queue -------------------------------------------------------------
 
 # Counting lists by the ranked methods (comments/tallies.py) is a Celery task.
@@ -301,6 +308,11 @@ CELERY_BEAT_SCHEDULE = {
     "export-open-data": {
         "task": "comments.tasks.export_every_list",
         "schedule": crontab(minute=5, hour=OPEN_DATA_EXPORT_HOUR),
+    },
+    # The daily email of unread notifications, for members who asked for it.
+    "email-notification-digests": {
+        "task": "notifications.tasks.send_digests_task",
+        "schedule": crontab(minute=30, hour=NOTIFICATION_DIGEST_HOUR),
     },
 }
 

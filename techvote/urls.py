@@ -17,6 +17,7 @@ admin.site.index_title = "Moderation and content"
 urlpatterns = [
     path("", include("cities.urls")),
     path("", include("comments.urls")),
+    path("notifications/", include("notifications.urls")),
     # Before allauth's, whose confirm-email/<key>/ would take "resend".
     path(
         "accounts/confirm-email/resend/",
