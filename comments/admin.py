@@ -7,6 +7,8 @@ from django.contrib.admin import helpers
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
@@ -230,7 +232,9 @@ class ReportedCommentAdmin(CommentModerationMixin, ReadOnlyAdmin):
     """The queue: comments with open reports, most recently reported first."""
 
     actions = ["hide", "dismiss", "restore"]
-    list_display = ["excerpt", "author", "contender", "open_reports", "reasons", "last_reported"]
+    # What fits 1,280 pixels beside the filters; the whole text and the list are on the
+    # comment's own page (admin/css: long words wrap).
+    list_display = ["excerpt", "author", "city", "open_reports", "reasons", "last_reported"]
     list_filter = ["contender__contender_list"]
     search_fields = ["body", "author__username"]
     list_select_related = ["author", "contender__city", "contender__contender_list"]
@@ -256,7 +260,14 @@ class ReportedCommentAdmin(CommentModerationMixin, ReadOnlyAdmin):
             .order_by("-last_report_at")
         )
 
-    @admin.display(description="open reports", ordering="open_report_count")
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
+    @admin.display(description="city", ordering="contender__city__name")
+    def city(self, obj):
+        return obj.contender.city.name
+
+    @admin.display(description="reports", ordering="open_report_count")
     def open_reports(self, obj):
         return obj.open_report_count
 
@@ -270,7 +281,8 @@ class ReportedCommentAdmin(CommentModerationMixin, ReadOnlyAdmin):
 
     @admin.display(description="last reported", ordering="last_report_at")
     def last_reported(self, obj):
-        return obj.last_report_at
+        """Short, and text that may wrap: admin keeps a date and time on one line."""
+        return date_format(timezone.localtime(obj.last_report_at), "j M Y, H:i")
 
 
 @admin.register(Report)

@@ -57,6 +57,12 @@ class CommentForm(forms.Form):
             raise forms.ValidationError(refusal.message) from None
 
 
+class RepliesForm(forms.Form):
+    """?after=: the reply a page of a thread's replies starts after (none: the first)."""
+
+    after = forms.IntegerField(required=False, min_value=1)
+
+
 class ReportForm(forms.Form):
     reason = forms.ChoiceField(
         label="What is wrong with this comment?",

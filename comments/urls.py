@@ -26,6 +26,7 @@ urlpatterns = [
     ),
     path("comments/<int:comment_id>/", views.comment_permalink, name="comment"),
     path("comments/<int:comment_id>/reply/", views.comment_reply, name="comment_reply"),
+    path("comments/<int:comment_id>/replies/", views.comment_replies, name="comment_replies"),
     path("comments/<int:comment_id>/edit/", views.comment_edit, name="comment_edit"),
     path("comments/<int:comment_id>/delete/", views.comment_delete, name="comment_delete"),
     path("comments/<int:comment_id>/thumb/", views.comment_thumb, name="comment_thumb"),

@@ -15,8 +15,10 @@ from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django_htmx.http import reswap, retarget
 
 from cities.forms import SearchForm
 from cities.models import CitySuggestion, Contender, ContenderList
@@ -30,6 +32,7 @@ from comments.forms import (
     DeleteAccountForm,
     DuelAnswer,
     ProfileForm,
+    RepliesForm,
     ReportForm,
     ShownRanksForm,
     SuggestForm,
@@ -60,7 +63,7 @@ from comments.services import (
     thumb_comment,
 )
 from comments.standing import LOG_IN_FIRST
-from comments.threads import comment_location
+from comments.threads import comment_location, for_reader, replies_page
 from comments.vote_intents import remember_vote_intent, vote_recorded
 from techvote.htmx import refusal_partial
 from techvote.middleware import cache_for_anonymous
@@ -196,10 +199,13 @@ def comment_create(request, list_slug, city_slug):
 
 @GET_OR_POST
 def comment_reply(request, comment_id):
-    """Reply to a comment: the form on its own page, so it works without JavaScript."""
+    """Reply to a comment: the form on its own page, so it works without JavaScript;
+    with it, under the comment, and the reply put into the thread (`_reply_in_place`)."""
     parent = _comment_or_404(comment_id)
     if not request.user.is_authenticated:
         return login_first(request, request.path)
+    if request.htmx:
+        return _reply_in_place(request, parent)
     return submit(
         request,
         CommentForm(request.POST or None),
@@ -209,6 +215,62 @@ def comment_reply(request, comment_id):
         page=_form_page(request, "comments/reply.html", comment=parent),
         done=lambda reply: ("Your reply is posted.", comment_location(reply)),
     )
+
+
+def _reply_in_place(request, replied_to: Comment):
+    """The htmx reply: the form for the slot under the comment, then the posted reply
+    for the end of its thread; a refused one comes back in the form with its message.
+
+    The answer names where it goes (HX-Retarget), so the form need not know its thread.
+    """
+    form = CommentForm(request.POST or None, auto_id=f"reply-{replied_to.pk}-%s")
+    form.fields["body"].widget.attrs["autofocus"] = True  # Opened to be typed in.
+
+    def form_again(status: int):
+        context = {"form": form, "comment": replied_to}
+        response = render(request, "comments/_reply_form.html", context, status=status)
+        return reswap(retarget(response, f"#reply-slot-{replied_to.pk}"), "innerHTML")
+
+    if request.method != "POST":
+        return form_again(200)
+    if not form.is_valid():
+        return form_again(400)
+    try:
+        reply = post_comment(
+            user=request.user,
+            contender_id=replied_to.contender_id,
+            parent_id=replied_to.pk,
+            **form.cleaned_data,
+        )
+    except ActionRefused as refusal:
+        form.add_error(None, refusal.message)
+        return form_again(refusal.status)
+    anchor = f"#comment-{reply.pk}"
+    messages.success(request, "Your reply is posted.", extra_tags=placed_tag(anchor))
+    reply.contender = replied_to.contender
+    for_reader(request, [reply])
+    context = {"comment": reply, "replied_to": replied_to}
+    response = render(request, "comments/_new_reply.html", context)
+    return reswap(retarget(response, f"#replies-{reply.parent_id}"), "beforeend")
+
+
+@require_safe
+@cache_for_anonymous
+def comment_replies(request, comment_id):
+    """A thread's replies after those shown, a page at a time: a page of its own without
+    JavaScript; for htmx, the replies alone, which take the place of the link."""
+    root = _comment_or_404(comment_id)
+    if root.parent_id is not None or root.contender.status != Contender.Status.APPROVED:
+        raise Http404("No such thread.")
+    form = RepliesForm(request.GET)
+    if not form.is_valid():
+        raise Http404("No such page of replies.")
+    replies, more = replies_page(request, root, after_id=form.cleaned_data["after"])
+    context = {"root": root, "replies": replies, "more": more}
+    template = "comments/_reply_items.html" if request.htmx else "comments/replies.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @GET_OR_POST

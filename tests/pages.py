@@ -20,6 +20,10 @@ NOT_PAGES = {
     "health",
     "comments:ballot_withdraw",  # A form post: its page is the ballot page.
     "comments:open_data_download",  # A zip.
+    # Form posts that go back to the inbox.
+    "notifications:read_one",
+    "notifications:read_all",
+    "notifications:digest",
 }
 # allauth's pages the site uses; the rest (social login, codes) are off.
 ACCOUNT_PAGES = {
@@ -57,6 +61,7 @@ def anonymous_paths(site) -> list[str]:
         tokyo.get_comments_url(),
         tokyo.get_comments_url() + "?sort=new",
         reverse("comments:comment", args=[comment.pk]),
+        reverse("comments:comment_replies", args=[comment.pk]),
         reverse("comments:user_profile", args=["amara"]),
         reverse("comments:moderation_log"),
         reverse("cities:search"),
@@ -85,6 +90,7 @@ def member_paths(site) -> list[str]:
         reverse("comments:user_profile", args=["amara"]),
         reverse("comments:profile_edit"),
         reverse("comments:account_delete"),
+        reverse("notifications:inbox"),
         reverse("account_email"),
         reverse("account_change_password"),
         reverse("account_logout"),

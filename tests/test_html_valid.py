@@ -15,8 +15,8 @@ from django.test import Client
 from django.urls import get_resolver, resolve, reverse
 
 from cities.models import ContenderList
-from comments.moderation import make_moderator, suspend_user
-from comments.services import report_comment
+from comments.moderation import hide_comment, make_moderator, suspend_user
+from comments.services import post_comment, report_comment
 from comments.tallies import count_list
 from tests.browser.data import LIST_SLUG, build_site
 from tests.factories import UserFactory
@@ -78,6 +78,17 @@ def test_every_page_is_valid_html_for_visitors_and_members(tmp_path, settings):
     make_moderator(moderator)
     report_comment(user=site.people["amara"], comment_id=site.comments["bruno"].pk, reason="spam")
     suspend_user(moderator=moderator, member=UserFactory(), reason="Spam <i>links</i>.")
+    # Amara's inbox holds a reply and a hidden comment, which her page of Tokyo shows her.
+    post_comment(
+        user=site.people["bruno"],
+        contender_id=site.contender("Tokyo").pk,
+        parent_id=site.comments["amara"].pk,
+        body="Only <b>some</b> of the labs.",
+    )
+    hidden = post_comment(
+        user=site.people["amara"], contender_id=site.contender("Tokyo").pk, body="Rude words."
+    )
+    hide_comment(moderator=moderator, comment=hidden, reason="Rude <em>words</em>.")
     visitor = Client()
     member = Client()
     member.force_login(site.people["amara"])

@@ -59,10 +59,61 @@
     rowsBefore = event.detail.target.children.length;
   });
 
+  // A thread's replies: the form opened under a comment, a reply posted in place,
+  // the next replies loaded. The answers name their own targets (HX-Retarget).
+  let repliesBefore = 0;
+  document.addEventListener("htmx:beforeRequest", (event) => {
+    const root = event.detail.elt.dataset.moreReplies;
+    const thread = root ? document.getElementById(`replies-${root}`) : null;
+    repliesBefore = thread ? thread.children.length - 1 : 0; // Less the link's own item.
+  });
+
+  function settleReplies(target, requestConfig) {
+    if (target.classList.contains("reply-slot")) {
+      return true; // The form, whose box has autofocus.
+    }
+    if (target.classList.contains("replies") && requestConfig.verb === "post") {
+      const reply = target.lastElementChild.querySelector(".comment");
+      reply.setAttribute("tabindex", "-1");
+      reply.focus();
+      announce("Your reply is posted.");
+      return true;
+    }
+    const root = requestConfig.elt.dataset.moreReplies;
+    if (root) {
+      const thread = document.getElementById(`replies-${root}`);
+      const loaded = [...thread.children].slice(repliesBefore);
+      const more = document.getElementById(`more-replies-${root}`);
+      const count = loaded.length - (more ? 1 : 0);
+      announce(`${count} more ${count === 1 ? "reply" : "replies"} loaded.`);
+      const first = loaded.length ? loaded[0].querySelector("a") : null;
+      if (first) {
+        first.focus();
+      }
+      return true;
+    }
+    return false;
+  }
+
+  document.addEventListener("click", (event) => {
+    const cancel = event.target.closest("[data-reply-cancel]");
+    const slot = cancel ? cancel.closest(".reply-slot") : null;
+    if (!slot) {
+      return; // On the reply page of its own, Cancel is a plain link.
+    }
+    event.preventDefault();
+    const comment = slot.closest(".comment");
+    slot.replaceChildren();
+    comment.querySelector(":scope > footer [data-hx-get]").focus();
+  });
+
   document.addEventListener("htmx:afterSettle", (event) => {
     const { target, requestConfig, xhr } = event.detail;
     if (xhr.status >= 400) {
       return; // The refusal's message is an alert of its own.
+    }
+    if (settleReplies(target, requestConfig)) {
+      return;
     }
     if (target.id === "contenders-list") {
       const rows = [...target.children].slice(rowsBefore);

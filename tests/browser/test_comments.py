@@ -52,17 +52,19 @@ def test_a_member_comments_replies_edits_deletes_thumbs_and_reports(ui):
     expect(comment(mine.pk).locator(".comment__meta")).to_contain_text("just now")
     expect(actions(mine.pk)).to_contain_text("15 minutes left to edit")
 
-    # A reply to Amara.
-    ui.press(actions(amaras.pk).get_by_role("link", name="Reply"))
-    ui.arrived(f"/comments/{amaras.pk}/reply/")
-    page.get_by_label("Your comment").fill("Agreed, and the labs publish in English too.")
-    with ui.navigates():
-        ui.press(page.get_by_role("button", name="Post reply"))
-    expect_message("Your reply is posted.")
+    # A reply to Amara, in place (tests/browser/test_threads.py: without JavaScript too).
+    slot = page.locator(f"#reply-slot-{amaras.pk}")
+    with ui.stays_in_place():
+        ui.press(actions(amaras.pk).get_by_role("link", name="Reply"))
+        slot.get_by_label("Your reply to amara").fill(
+            "Agreed, and the labs publish in English too."
+        )
+        ui.press(slot.get_by_role("button", name="Post reply"))
+        expect(comment(amaras.pk).locator(".comment--reply")).to_contain_text(
+            "the labs publish in English"
+        )
     reply = comment_by("chen", parent=amaras)
-    expect(comment(amaras.pk).locator(f"#comment-{reply.pk}")).to_contain_text(
-        "the labs publish in English"
-    )
+    expect(comment(reply.pk).get_by_role("status")).to_have_text("Your reply is posted.")
 
     # Editing the comment.
     ui.press(actions(mine.pk).get_by_role("link", name="Edit"))

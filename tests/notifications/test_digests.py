@@ -23,19 +23,19 @@ def reply(contender, thread, body="Agreed."):
     )
 
 
-def run_command() -> str:
-    out, err = io.StringIO(), io.StringIO()
-    call_command("send_notification_digests", stdout=out, stderr=err)
-    assert "digests" in err.getvalue()  # The progress bar.
+def run_command(capsys) -> str:
+    out = io.StringIO()
+    call_command("send_notification_digests", stdout=out)
+    assert "digests" in capsys.readouterr().err  # The progress bar.
     return out.getvalue().strip()
 
 
-def test_only_members_who_asked_get_a_digest(contender, thread, author):
+def test_only_members_who_asked_get_a_digest(contender, thread, author, capsys):
     reply(contender, thread)
-    assert run_command() == "Digests: 0 members mailed, 0 notifications in them."
+    assert run_command(capsys) == "Digests: 0 members mailed, 0 notifications in them."
     assert mail.outbox == []
     DigestSubscription.objects.create(member=author)
-    assert run_command() == "Digests: 1 members mailed, 1 notifications in them."
+    assert run_command(capsys) == "Digests: 1 members mailed, 1 notifications in them."
     (message,) = mail.outbox
     assert message.to == [author.email]
     assert message.subject == f"[{settings.SITE_NAME}] 1 new notification"
