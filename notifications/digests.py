@@ -47,9 +47,9 @@ def mail_digest(member) -> int:
     """Mail the member their unread notifications not mailed before; how many it held."""
     held = _waiting(member).select_for_update(skip_locked=True).values_list("pk", flat=True)
     notifications = list(Notification.objects.in_inbox_of(member).filter(pk__in=list(held)))
-    if not notifications:
+    address = EmailAddress.objects.filter(user=member, primary=True, verified=True).first()
+    if not notifications or address is None:
         return 0
-    address = EmailAddress.objects.get(user=member, primary=True, verified=True).email
     context = {
         "member": member,
         "notifications": notifications[:NOTIFICATIONS_PER_DIGEST],
@@ -59,7 +59,7 @@ def mail_digest(member) -> int:
     }
     subject = render_to_string("notifications/email/digest_subject.txt", context)
     body = render_to_string("notifications/email/digest_message.txt", context)
-    send_mail(" ".join(subject.split()), body, None, [address])
+    send_mail(" ".join(subject.split()), body, None, [address.email])
     Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(
         emailed_at=timezone.now()
     )
