@@ -1,7 +1,7 @@
 """A signed-in member's list page, from HTML every member shares, their own parts filled in.
 
-A list page is the same for every member but for their name in the header
-(with its logout form), the CSRF token of its forms and which of their vote
+A list page is the same for every member but for their name and unread count
+in the header (with its logout form), the CSRF token of its forms and which of their vote
 buttons are pressed. So a member's request renders it with slots for those
 (techvote.slots) and keeps it in the process's "pages" cache for as long as
 the list data it shows is shared (cities.pages); the next members' pages at
@@ -140,9 +140,11 @@ def _fill(request, html: SlottedHTML, rows) -> str:
 
 @dataclass(frozen=True)
 class _NamedMember:
-    """A member as their header shows them: by name alone, so the name keys it whole."""
+    """A member as their header shows them: by name and unread count alone, which key it
+    whole."""
 
     username: str
+    unread_notifications: int
     is_authenticated: bool = True
 
 
@@ -150,13 +152,14 @@ def account_nav(user, csrf_token: str) -> str:
     """The header's account part for a member who is not staff, as base.html includes it.
 
     Rendering it took longer than the rest of a kept page's filling, so it
-    is kept in the row cache by the member's name, with a slot for the token.
+    is kept in the row cache by the member's name and count of unread
+    notifications (their user row's, techvote.auth), with a slot for the token.
     """
-    key = "account-nav:" + hashlib.blake2b(user.username.encode(), digest_size=16).hexdigest()
+    member = _NamedMember(user.username, getattr(user, "unread_notifications", 0))
+    key = "account-nav:" + hashlib.blake2b(repr(member).encode(), digest_size=16).hexdigest()
     nav = caches["fragments"].get(key)
     if nav is None:
         markers = Markers()
-        member = _NamedMember(user.username)
         nav = markers.split(
             render_to_string(ACCOUNT_NAV_TEMPLATE, {"user": member, "csrf_token": markers["csrf"]})
         )

@@ -1,12 +1,14 @@
 """The inbox page, the header's unread count, marking read and the digest's box."""
 
 import pytest
+from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
 
 from comments.moderation import hide_comment
 from comments.services import post_comment
 from notifications.models import DigestSubscription, Notification
+from notifications.notify import mark_all_read
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -178,3 +180,24 @@ def test_the_digest_is_asked_for_and_given_up(author_client, author):
 def test_the_inbox_answers_no_other_method(author_client):
     assert author_client.post(INBOX).status_code == 405
     assert author_client.get(reverse("notifications:read_all")).status_code == 405
+
+
+def test_a_kept_list_page_shows_each_member_their_own_count(author, contender, thread, settings):
+    """The list page members share (cities.member_pages) fills in each one's header."""
+    settings.ANONYMOUS_PAGE_SECONDS = 5
+    url = contender.contender_list.get_absolute_url()
+    other = Client()
+    other.force_login(UserFactory())
+    try:
+        other.get(url)  # Kept, with a slot for the header.
+        reply(contender, thread)
+        mine = Client()
+        mine.force_login(author)
+        page = mine.get(url)
+        assert [t.name for t in page.templates] in ([], ["_account_nav.html"])  # The kept one.
+        assert '<span class="count-badge">1</span>' in page.content.decode()
+        assert "count-badge" not in other.get(url).content.decode()
+        mark_all_read(user=author, up_to=Notification.objects.get().pk)
+        assert "count-badge" not in mine.get(url).content.decode()
+    finally:
+        caches["pages"].clear()
