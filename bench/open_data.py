@@ -1,10 +1,10 @@
 """Time an open-data export and its verifier on the benchmark's big synthetic list.
 
     python -m bench.open_data                       # 1,000 contenders, then 200 without NumPy
-    python -m bench.open_data --contenders 300 --votes 100000 --ballots 20000
+    python -m bench.open_data --contenders 300 --votes 100000 --ballots 20000 --duels 40000
 
 No database: the list of bench.counting (1,000,000 votes from 50,000
-voters, 100,000 ballots) is counted by comments.counting as the job counts
+voters, 100,000 ballots, 200,000 duels) is counted by comments.counting as the job counts
 it, laid out as the export's tables by comments.exports (unsaved model
 instances stand for the rows), zipped, and checked by the bundled
 verify.py in an interpreter of its own (`python -I`), as a user would run
@@ -33,9 +33,9 @@ from bench.counting import build_list  # noqa: E402
 from cities.models import City, Contender, ContenderList  # noqa: E402
 from comments.counting.ranks import ranks_from_scores  # noqa: E402
 from comments.counting.schulze import count_schulze  # noqa: E402
-from comments.exports import Snapshot, export_files, zip_bytes  # noqa: E402
+from comments.exports import Snapshot, Standing, export_files, zip_bytes  # noqa: E402
 from comments.pseudonyms import pseudonyms  # noqa: E402
-from comments.tallies import ListInputs  # noqa: E402
+from comments.tallies import ListInputs, count_duels  # noqa: E402
 from comments.wilson import wilson_lower_bound  # noqa: E402
 
 WITHOUT_NUMPY = (
@@ -44,10 +44,24 @@ WITHOUT_NUMPY = (
 )
 
 
-def synthetic_snapshot(*, contenders: int, votes: int, ballots: int) -> Snapshot:
+def duel_rows_of(duels, ids: np.ndarray) -> np.ndarray:
+    """(member, left id, right id, winner id) per duel, from the synthetic list's duel table."""
+    by_member = duels.by_member.tocoo()
+    times = by_member.data.astype(int)
+    members = np.repeat(by_member.row, times)
+    winners = ids[np.repeat(duels.winners[by_member.col], times)]
+    losers = ids[np.repeat(duels.losers[by_member.col], times)]
+    return np.column_stack([members, winners, losers, winners])
+
+
+def synthetic_snapshot(*, contenders: int, votes: int, ballots: int, duels: int) -> Snapshot:
     """The synthetic list as an export would read it, with every method's published ranks."""
     synthetic = build_list(
-        contenders=contenders, votes=votes, ballots=ballots, voters=max(ballots // 2, 1_000)
+        contenders=contenders,
+        votes=votes,
+        ballots=ballots,
+        duels=duels,
+        voters=max(ballots // 2, 1_000),
     )
     rows = synthetic.rows
     ids = np.arange(1, contenders + 1)
@@ -82,22 +96,28 @@ def synthetic_snapshot(*, contenders: int, votes: int, ballots: int) -> Snapshot
     wilson_ranks[wilson_order] = np.arange(1, contenders + 1)
     borda_ranks = ranks_from_scores(count.borda)
 
-    def by_id(ranks, scores):
-        return {int(pk): (int(ranks[i]), float(scores[i])) for i, pk in enumerate(ids)}
+    duel_rows = duel_rows_of(synthetic.duels, ids)
+    duel_count = count_duels(ids, duel_rows)
 
-    members = np.unique(np.concatenate([vote_rows[:, 0], ballot_rows[:, 0]])).tolist()
+    def by_id(ranks, scores):
+        return {int(pk): Standing(int(ranks[i]), float(scores[i])) for i, pk in enumerate(ids)}
+
+    members = np.unique(
+        np.concatenate([vote_rows[:, 0], ballot_rows[:, 0], duel_rows[:, 0]])
+    ).tolist()
     return Snapshot(
         contender_list=ContenderList(pk=1, slug="bench", title="Benchmark list"),
         day=date(2026, 12, 3),
         exported_at=joined,
         contenders=contender_rows,
-        inputs=ListInputs(ids, ballot_rows, vote_rows),
+        inputs=ListInputs(ids, ballot_rows, vote_rows, duel_rows),
         members=pseudonyms(contender_list_id=1, member_ids=members),
         results={
             "net": by_id(net_ranks, score),
             "wilson": by_id(wilson_ranks, bound),
             "schulze": by_id(count.ranks, count.borda),
             "borda": by_id(borda_ranks, count.borda),
+            "duels": by_id(ranks_from_scores(duel_count.strengths), duel_count.scores),
         },
     )
 
@@ -110,11 +130,16 @@ def timed(label: str, step):
     return value, seconds
 
 
-def bench(*, contenders: int, votes: int, ballots: int, numpy: bool) -> str:
-    print(f"\n{contenders:,} contenders, {votes:,} votes, {ballots:,} ballots", flush=True)
+def bench(*, contenders: int, votes: int, ballots: int, duels: int, numpy: bool) -> str:
+    print(
+        f"\n{contenders:,} contenders, {votes:,} votes, {ballots:,} ballots, {duels:,} duels",
+        flush=True,
+    )
     snapshot, _ = timed(
         "count and read (synthetic)",
-        lambda: synthetic_snapshot(contenders=contenders, votes=votes, ballots=ballots),
+        lambda: synthetic_snapshot(
+            contenders=contenders, votes=votes, ballots=ballots, duels=duels
+        ),
     )
     files, write_seconds = timed(
         "export files (CSV, JSON, manifest)",
@@ -147,12 +172,15 @@ def main() -> None:
     parser.add_argument("--contenders", type=int)
     parser.add_argument("--votes", type=int, default=1_000_000)
     parser.add_argument("--ballots", type=int, default=100_000)
+    parser.add_argument("--duels", type=int, default=200_000)
     arguments = parser.parse_args()
     if arguments.contenders:
-        runs = [(arguments.contenders, arguments.votes, arguments.ballots, True)]
+        runs = [(arguments.contenders, arguments.votes, arguments.ballots, arguments.duels, True)]
     else:
-        runs = [(1_000, 1_000_000, 100_000, True), (200, 100_000, 20_000, False)]
-    summaries = [bench(contenders=c, votes=v, ballots=b, numpy=numpy) for c, v, b, numpy in runs]
+        runs = [(1_000, 1_000_000, 100_000, 200_000, True), (200, 100_000, 20_000, 40_000, False)]
+    summaries = [
+        bench(contenders=c, votes=v, ballots=b, duels=d, numpy=numpy) for c, v, b, d, numpy in runs
+    ]
     print("\nOpen data: " + "; ".join(summaries))
 
 

@@ -2,19 +2,20 @@
 
 An export is a zip that anyone can recount (comments/verify.py travels in
 it): the list and its approved contenders, every counted vote and ballot
-entry with the member replaced by a pseudonym (comments.pseudonyms), and
-the published result of every method. Each table is written twice, as CSV
+entry and duel with the member replaced by a pseudonym (comments.pseudonyms),
+and the published result of every method, with the rank intervals of the
+methods the bootstrap resamples. Each table is written twice, as CSV
 and as JSON. manifest.json lists each file's SHA-256 and size and the
 SHA-256 of the list's previous manifest, so the exports of a list form a
 chain: rewriting an old day changes its manifest's hash, which the next
 day's manifest no longer names.
 
 Tables and methods are registries (TABLES, PUBLISHED_METHODS): a new table
-(duels, intervals) or method is one entry, with its recount in verify.py.
+or method is one entry, with its recount in verify.py.
 
 Everything in an export is read from one snapshot of the database (one
 REPEATABLE READ transaction on PostgreSQL; SQLite's transactions already
-are one), and only when the stored Schulze and Borda results were counted
+are one), and only when the stored Schulze, Borda and Duels results were counted
 from exactly the rows read (the count's digest); otherwise the list is
 counted first. So the export's results always follow from its own rows.
 """
@@ -30,6 +31,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
@@ -60,7 +62,19 @@ class Snapshot:
     contenders: list[Contender]  # Approved, in join order.
     inputs: ListInputs
     members: dict[int, str]  # Member id -> pseudonym.
-    results: dict[str, dict[int, tuple[int, float]]]  # Method -> contender id -> rank, score.
+    results: dict[str, dict[int, "Standing"]]  # Method -> contender id -> its standing.
+
+
+@dataclass(frozen=True)
+class Standing:
+    """A contender's published result by one method; the interval where one was resampled."""
+
+    rank: int
+    score: float
+    rank_lower: int | None = None
+    rank_upper: int | None = None
+    top_ten_chance: float | None = None
+    conservative_rank: int | None = None
 
 
 @dataclass(frozen=True)
@@ -106,11 +120,25 @@ def _member_rows(rows, members: dict[int, str]) -> Iterator[Sequence]:
         yield members[member_id], contender_id, value
 
 
+def _duel_rows(snapshot: Snapshot) -> Iterator[Sequence]:
+    for member_id, left_id, right_id, winner_id in snapshot.inputs.duel_rows.tolist():
+        yield snapshot.members[member_id], left_id, right_id, winner_id or None
+
+
 def _result_rows(snapshot: Snapshot) -> Iterator[Sequence]:
     for method, standings in snapshot.results.items():
         for contender in snapshot.contenders:
-            rank, score = standings[contender.pk]
-            yield method, contender.pk, rank, score
+            standing = standings[contender.pk]
+            yield (
+                method,
+                contender.pk,
+                standing.rank,
+                standing.score,
+                standing.rank_lower,
+                standing.rank_upper,
+                standing.top_ten_chance,
+                standing.conservative_rank,
+            )
 
 
 TABLES: tuple[Table, ...] = (
@@ -144,44 +172,60 @@ TABLES: tuple[Table, ...] = (
         ("member", "contender_id", "position"),
         lambda snapshot: _member_rows(snapshot.inputs.ballot_rows, snapshot.members),
     ),
-    Table("results", ("method", "contender_id", "rank", "score"), _result_rows),
+    Table("duels", ("member", "left_id", "right_id", "winner_id"), _duel_rows),
+    Table(
+        "results",
+        (
+            "method",
+            "contender_id",
+            "rank",
+            "score",
+            "rank_lower",
+            "rank_upper",
+            "top_ten_chance",
+            "conservative_rank",
+        ),
+        _result_rows,
+    ),
 )
 
 
-def _live_standings(method: str) -> Callable[[ContenderList], dict[int, tuple[int, float]]]:
+def _live_standings(method: str) -> Callable[[ContenderList], dict[int, Standing]]:
     """A live method's ranks as the list page reads them: through its ranking index."""
     score_field = {RankingMethod.NET_VOTES: "score", RankingMethod.WILSON: "wilson_lower"}[method]
 
-    def read(contender_list: ContenderList) -> dict[int, tuple[int, float]]:
+    def read(contender_list: ContenderList) -> dict[int, Standing]:
         rows = (
             Contender.objects.approved()
             .filter(contender_list=contender_list)
             .order_by(*ranking_order(method))
             .values_list("pk", score_field)
         )
-        return {pk: (rank, float(score)) for rank, (pk, score) in enumerate(rows, start=1)}
+        return {pk: Standing(rank, float(score)) for rank, (pk, score) in enumerate(rows, start=1)}
 
     return read
 
 
-def _counted_standings(method: str) -> Callable[[ContenderList], dict[int, tuple[int, float]]]:
-    """A counted method's ranks as its last count stored them."""
+def _counted_standings(method: str) -> Callable[[ContenderList], dict[int, Standing]]:
+    """A counted method's ranks as its last count stored them, with their intervals."""
+    fields = ("rank", "score", "rank_lower", "rank_upper", "top_ten_chance", "conservative_rank")
 
-    def read(contender_list: ContenderList) -> dict[int, tuple[int, float]]:
+    def read(contender_list: ContenderList) -> dict[int, Standing]:
         rows = MethodStanding.objects.filter(
             contender_list=contender_list, method=method
-        ).values_list("contender_id", "rank", "score")
-        return {pk: (rank, score) for pk, rank, score in rows}
+        ).values_list("contender_id", *fields)
+        return {pk: Standing(*values) for pk, *values in rows}
 
     return read
 
 
 # Every method an export publishes, by the name verify.py recounts it under.
-PUBLISHED_METHODS: dict[str, Callable[[ContenderList], dict[int, tuple[int, float]]]] = {
+PUBLISHED_METHODS: dict[str, Callable[[ContenderList], dict[int, Standing]]] = {
     "net": _live_standings(RankingMethod.NET_VOTES),
     "wilson": _live_standings(RankingMethod.WILSON),
     "schulze": _counted_standings(CountedMethod.SCHULZE),
     "borda": _counted_standings(CountedMethod.BORDA),
+    "duels": _counted_standings(CountedMethod.BRADLEY_TERRY),
 }
 
 
@@ -258,6 +302,7 @@ def export_files(snapshot: Snapshot, *, previous_manifest_sha256: str) -> dict[s
         "definitions": {
             "wilson_z": verify.WILSON_Z,
             "condorcet_limit": verify.CONDORCET_LIMIT,
+            "duel_prior": settings.DUEL_PRIOR_DUELS,
         },
         "files": {
             name: {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
@@ -274,7 +319,7 @@ def _readme(snapshot: Snapshot) -> str:
         "Each table is here as CSV and as JSON. Members appear as pseudonyms: the same\n"
         "member has the same pseudonym in every export of this list and different ones\n"
         "in other lists.\n\n"
-        "Recount every published ranking from the votes and ballots yourself:\n\n"
+        "Recount every published ranking from the votes, ballots and duels yourself:\n\n"
         "    python3 verify.py\n\n"
         "Give it several days' zips, oldest first, to check that none was rewritten:\n\n"
         "    python3 verify.py day1.zip day2.zip\n\n"

@@ -11,7 +11,7 @@ standard library only:
 
 It checks that every file matches the SHA-256 the manifest lists, then
 recounts every published method from the raw rows (votes.csv,
-ballot_entries.csv) with the definitions below, and compares each
+ballot_entries.csv, duels.csv) with the definitions below, and compares each
 contender's rank and score with results.csv. It prints "all N ranks match", or the
 first difference and exits 1. Given several exports of one list, oldest
 first, it also checks that each manifest names the SHA-256 of the one
@@ -35,9 +35,17 @@ comments/wilson.py, which the site's tests hold this file to):
   many beat them, then Borda, then join order. Above CONDORCET_LIMIT
   contenders only the leading CONDORCET_LIMIT by Borda are counted this way
   and the rest follow by Borda.
+- duels: Bradley-Terry strengths p fitted (maximum likelihood) to the decided
+  duels, i beating j with chance p_i / (p_i + p_j); each contender also plays
+  `duel_prior` (the manifest's definitions) virtual duels won and as many
+  lost against a virtual contender of strength 1, so the fit always exists.
+  Score: 100 x the mean over j != i of p_i / (p_i + p_j); ranked by strength.
+  The fit is found by iteration, here and on the site by different code, so
+  its scores are compared within DUEL_SCORE_TOLERANCE and its order only
+  where two strengths differ by more than DUEL_STRENGTH_TOLERANCE (relative).
 
-NumPy, when installed, speeds the strongest paths up on big lists; the
-result is the same without it.
+NumPy, when installed, speeds the strongest paths and the duels' fit up on
+big lists; the result is the same without it.
 """
 
 from __future__ import annotations
@@ -58,6 +66,9 @@ WILSON_Z = 1.281551565545
 Z_SQUARED = WILSON_Z**2
 CONDORCET_LIMIT = 1_000
 MANIFEST = "manifest.json"
+DUEL_SCORE_TOLERANCE = 1e-6  # Points out of 100.
+DUEL_STRENGTH_TOLERANCE = 1e-7
+FIT_TOLERANCE = 1e-12  # Largest change of a log-strength at convergence.
 
 
 class Mismatch(Exception):
@@ -100,6 +111,9 @@ class Export:
                     f"{name}: SHA-256 {digest} ({len(data)} bytes), "
                     f"the manifest lists {listed['sha256']} ({listed['bytes']} bytes)"
                 )
+
+    def has(self, name: str) -> bool:
+        return name in self._names
 
     def table(self, name: str) -> list[dict[str, str]]:
         """The rows of a table's CSV file, as dictionaries of strings."""
@@ -271,10 +285,129 @@ def schulze_ranks(n: int, prefs: list[dict[int, int]], borda: list[float]) -> li
     return ranks
 
 
+def duel_wins(duels: list[tuple[str, int, int, int | None]]) -> dict[tuple[int, int], int]:
+    """wins[(i, j)]: decided duels in which i beat j. "Can't decide" carries no winner."""
+    wins: dict[tuple[int, int], int] = defaultdict(int)
+    for _member, left, right, winner in duels:
+        if winner is None:
+            continue
+        if winner not in (left, right):
+            raise Mismatch(f"a duel of {left} and {right} won by {winner}, who was not in it")
+        wins[winner, right if winner == left else left] += 1
+    return wins
+
+
+def solve(matrix: list[list[float]], vector: list[float]) -> list[float]:
+    """x with matrix @ x = vector (matrix symmetric positive definite): NumPy, or elimination."""
+    try:
+        import numpy as np
+    except ImportError:
+        np = None
+    if np is not None:
+        return np.linalg.solve(np.array(matrix), np.array(vector)).tolist()
+    n = len(vector)
+    rows = [[*row, value] for row, value in zip(matrix, vector, strict=True)]
+    for column in range(n):
+        pivot = rows[column][column]
+        for below in range(column + 1, n):
+            factor = rows[below][column] / pivot
+            if factor:
+                row, top = rows[below], rows[column]
+                for k in range(column, n + 1):
+                    row[k] -= factor * top[k]
+    x = [0.0] * n
+    for i in reversed(range(n)):
+        x[i] = (rows[i][n] - sum(rows[i][k] * x[k] for k in range(i + 1, n))) / rows[i][i]
+    return x
+
+
+def bradley_terry(n: int, wins: dict[tuple[int, int], int], prior: float) -> list[float]:
+    """Strengths (geometric mean 1): Newton's method on the log-likelihood in log p.
+
+    With prior 0 the likelihood is flat along "every strength times c"; a
+    constant added to the system fixes that direction (the gradient has no
+    part along it), and the plain maximum-likelihood fit is found when it exists.
+    """
+    if n == 0:
+        return []
+    matches: dict[tuple[int, int], int] = defaultdict(int)
+    won = [0.0] * n
+    for (winner, loser), times in wins.items():
+        matches[min(winner, loser), max(winner, loser)] += times
+        won[winner] += times
+    gauge = 1.0 if prior == 0 else 0.0
+
+    def log_likelihood(theta: list[float]) -> float:
+        total = sum(prior * (t - 2 * math.log1p(math.exp(t))) for t in theta)
+        for (winner, loser), times in wins.items():
+            total += times * (theta[winner] - _log_add(theta[winner], theta[loser]))
+        return total
+
+    theta = [0.0] * n
+    for _ in range(200):
+        gradient = [won[i] + prior for i in range(n)]
+        curvature = [[gauge] * n for _ in range(n)]  # Minus the Hessian, plus the gauge.
+        for i in range(n):
+            chance = 1 / (1 + math.exp(-theta[i]))  # Of beating the virtual contender.
+            gradient[i] -= 2 * prior * chance
+            curvature[i][i] += 2 * prior * chance * (1 - chance)
+        for (i, j), times in matches.items():
+            chance = 1 / (1 + math.exp(theta[j] - theta[i]))  # Of i beating j.
+            gradient[i] -= times * chance
+            gradient[j] -= times * (1 - chance)
+            weight = times * chance * (1 - chance)
+            curvature[i][i] += weight
+            curvature[j][j] += weight
+            curvature[i][j] -= weight
+            curvature[j][i] -= weight
+        step = solve(curvature, gradient)
+        before, scale = log_likelihood(theta), 1.0
+        # Halve the step until it climbs; near the top a step changes the
+        # likelihood by less than its rounding, so "climbs" allows for that.
+        while scale > 1e-9:
+            trial = [t + scale * d for t, d in zip(theta, step, strict=True)]
+            if log_likelihood(trial) >= before - 1e-12 * abs(before):
+                break
+            scale /= 2
+        else:
+            break  # Nothing climbs: the top, to the precision of floats.
+        theta = trial
+        if scale * max(map(abs, step)) < FIT_TOLERANCE:
+            break
+    mean = sum(theta) / n
+    return [math.exp(t - mean) for t in theta]
+
+
+def _log_add(a: float, b: float) -> float:
+    """log(e^a + e^b) without overflow."""
+    high, low = (a, b) if a > b else (b, a)
+    return high + math.log1p(math.exp(low - high))
+
+
+def win_chances(strengths: list[float]) -> list[float]:
+    """All Our Ideas' score: 100 x the mean over j != i of p_i / (p_i + p_j); 50 when alone."""
+    n = len(strengths)
+    if n < 2:
+        return [50.0] * n
+    return [100 * (sum(p / (p + q) for q in strengths) - 0.5) / (n - 1) for p in strengths]
+
+
+def duel_ranks(
+    n: int, duels: list[tuple[str, int, int, int | None]], prior: float
+) -> tuple[list[int], list[float], list[float]]:
+    """Ranks (by strength, ties to join order), scores and strengths per contender index."""
+    strengths = bradley_terry(n, duel_wins(duels), prior)
+    return ranks_by([-p for p in strengths]), win_chances(strengths), strengths
+
+
 def recount(
-    n: int, votes: list[tuple[str, int, int]], ballots: list[tuple[str, int, int]]
-) -> dict[str, tuple[list[int], list[float]]]:
-    """Every method's ranks and scores per contender index, from the raw rows."""
+    n: int,
+    votes: list[tuple[str, int, int]],
+    ballots: list[tuple[str, int, int]],
+    duels: list[tuple[str, int, int, int | None]] = (),
+    duel_prior: float = 1.0,
+) -> dict[str, tuple[list[float], ...]]:
+    """Every method's ranks and scores (and the duels' strengths) per contender index."""
     prefs = preferences(votes, ballots)
     borda = borda_scores(n, prefs)
     return {
@@ -282,6 +415,7 @@ def recount(
         "wilson": wilson_ranks(n, votes),
         "borda": (ranks_by([-points for points in borda]), borda),
         "schulze": (schulze_ranks(n, prefs, borda), borda),
+        "duels": duel_ranks(n, duels, duel_prior),
     }
 
 
@@ -295,16 +429,39 @@ def check_export(export: Export) -> int:
     index = {contender: place for place, contender in enumerate(contender_ids)}
     n = len(contender_ids)
 
-    def rows(table: str, value: str) -> list[tuple[str, int, int]]:
-        found = []
-        for row in export.table(table):
-            contender = int(row["contender_id"])
-            if contender not in index:
-                raise Mismatch(f"{table}.csv names contender {contender}, not in contenders.csv")
-            found.append((row["member"], index[contender], int(row[value])))
-        return found
+    def place_of(table: str, value: str) -> int:
+        contender = int(value)
+        if contender not in index:
+            raise Mismatch(f"{table}.csv names contender {contender}, not in contenders.csv")
+        return index[contender]
 
-    counted = recount(n, rows("votes", "value"), rows("ballot_entries", "position"))
+    def rows(table: str, value: str) -> list[tuple[str, int, int]]:
+        return [
+            (row["member"], place_of(table, row["contender_id"]), int(row[value]))
+            for row in export.table(table)
+        ]
+
+    def duel_rows() -> list[tuple[str, int, int, int | None]]:
+        if "duels" not in export.manifest["methods"] and not export.has("duels.csv"):
+            return []  # An export from before duels were published.
+        return [
+            (
+                row["member"],
+                place_of("duels", row["left_id"]),
+                place_of("duels", row["right_id"]),
+                place_of("duels", row["winner_id"]) if row["winner_id"] else None,
+            )
+            for row in export.table("duels")
+        ]
+
+    definitions = export.manifest.get("definitions", {})
+    counted = recount(
+        n,
+        rows("votes", "value"),
+        rows("ballot_entries", "position"),
+        duel_rows(),
+        float(definitions.get("duel_prior", 1.0)),
+    )
     published: dict[str, dict[int, tuple[int, float]]] = defaultdict(dict)
     for row in export.table("results"):
         published[row["method"]][int(row["contender_id"])] = (
@@ -316,22 +473,61 @@ def check_export(export: Export) -> int:
         raise Mismatch(f"the export publishes a method this verifier cannot recount: {unknown[0]}")
     matched = 0
     for method in export.manifest["methods"]:
-        ranks, scores = counted[method]
-        for contender in contender_ids:
-            mine = (ranks[index[contender]], scores[index[contender]])
-            theirs = published[method].get(contender)
-            if theirs is None or mine[0] != theirs[0]:
-                raise Mismatch(
-                    f"{method}: contender {contender} is published at rank "
-                    f"{theirs and theirs[0]}, the recount puts it at {mine[0]}"
-                )
-            if mine[1] != theirs[1]:
-                raise Mismatch(
-                    f"{method}: contender {contender} is published with score {theirs[1]!r}, "
-                    f"the recount gives {mine[1]!r}"
-                )
-            matched += 1
+        theirs = published[method]
+        missing = [contender for contender in contender_ids if contender not in theirs]
+        if missing:
+            raise Mismatch(f"{method}: contender {missing[0]} has no published rank")
+        if method == "duels":
+            _check_fitted(theirs, counted[method], contender_ids)
+        else:
+            _check_exact(method, theirs, counted[method], contender_ids)
+        matched += n
     return matched
+
+
+def _check_exact(method, theirs, mine, contender_ids) -> None:
+    """Every rank and score exactly as recounted."""
+    ranks, scores = mine
+    for place, contender in enumerate(contender_ids):
+        rank, score = theirs[contender]
+        if ranks[place] != rank:
+            raise Mismatch(
+                f"{method}: contender {contender} is published at rank {rank}, "
+                f"the recount puts it at {ranks[place]}"
+            )
+        if scores[place] != score:
+            raise Mismatch(
+                f"{method}: contender {contender} is published with score {score!r}, "
+                f"the recount gives {scores[place]!r}"
+            )
+
+
+def _check_fitted(theirs, mine, contender_ids) -> None:
+    """The duels' scores within tolerance, and their published order one the recount allows.
+
+    Two fits of the same model agree to far better than the tolerances but
+    not to the last bit, so an order is wrong only where it puts a contender
+    above one whose strength is clearly greater.
+    """
+    _ranks, scores, strengths = mine
+    for place, contender in enumerate(contender_ids):
+        _rank, score = theirs[contender]
+        if abs(scores[place] - score) > DUEL_SCORE_TOLERANCE:
+            raise Mismatch(
+                f"duels: contender {contender} is published with score {score!r}, "
+                f"the recount gives {scores[place]!r}"
+            )
+    order = sorted(range(len(contender_ids)), key=lambda place: theirs[contender_ids[place]][0])
+    if [theirs[contender_ids[place]][0] for place in order] != list(range(1, len(order) + 1)):
+        raise Mismatch("duels: the published ranks are not 1 to N, each once")
+    for above, below in itertools.pairwise(order):
+        if strengths[below] - strengths[above] > DUEL_STRENGTH_TOLERANCE * strengths[above]:
+            raise Mismatch(
+                f"duels: contender {contender_ids[above]} is published at rank "
+                f"{theirs[contender_ids[above]][0]}, above contender {contender_ids[below]}, "
+                f"whose recounted strength is greater ({strengths[below]:.6f} against "
+                f"{strengths[above]:.6f})"
+            )
 
 
 def check_chain(exports: list[Export]) -> None:

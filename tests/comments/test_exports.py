@@ -23,6 +23,7 @@ from cities.models import ContenderList, ContenderStatus
 from comments.ballots import save_ballot
 from comments.counts import recount_list
 from comments.demo import load_demo_data
+from comments.duels import answer_duel, next_duel
 from comments.exports import (
     PUBLISHED_METHODS,
     ExportRefused,
@@ -88,7 +89,7 @@ def rewrite(folder, name, rows, *, rehash=True):
 
 @pytest.fixture
 def small_list(db):
-    """Five cities, six members voting, three of them with a ballot, one pending city."""
+    """Five cities, six members voting, three with a ballot, four with duels, one pending city."""
     contender_list = ContenderListFactory()
     contenders = [
         ContenderFactory(contender_list=contender_list, city=CityFactory()) for _ in range(5)
@@ -107,6 +108,23 @@ def small_list(db):
             contender_list_id=contender_list.pk,
             contender_ids=[contenders[index].pk for index in order],
         )
+    for number, member in enumerate(members[2:]):
+        for round_ in range(4):
+            duel = next_duel(user=member, contender_list=contender_list)
+            # The contender that joined first wins, but for every third answer,
+            # a "can't decide" every fifth.
+            first, second = sorted((duel.left_id, duel.right_id))
+            winner = None if (number + round_) % 5 == 4 else first
+            if (number + round_) % 3 == 2:
+                winner = second
+            answer_duel(
+                user=member,
+                contender_list_id=contender_list.pk,
+                number=duel.number,
+                left_id=duel.left_id,
+                right_id=duel.right_id,
+                winner_id=winner,
+            )
     return contender_list
 
 
@@ -123,24 +141,25 @@ def test_the_bundled_verifier_recounts_every_demo_list_as_the_site_published(tmp
         contenders = contender_list.contenders.filter(status=ContenderStatus.APPROVED).count()
         done = run_verifier(unpacked(export, tmp_path) / "verify.py", saved(export, tmp_path))
         assert done.returncode == 0, done.stdout + done.stderr
-        assert done.stdout == f"all {4 * contenders} ranks match\n"
+        assert done.stdout == f"all {len(PUBLISHED_METHODS) * contenders} ranks match\n"
 
     # Run with no argument, it checks the folder it was unpacked into.
     startups = OpenDataExport.objects.get(contender_list__slug="best-city-for-tech-startups")
     folder = unpacked(startups, tmp_path / "again")
-    assert run_verifier(folder / "verify.py").stdout == "all 60 ranks match\n"
+    assert run_verifier(folder / "verify.py").stdout == "all 75 ranks match\n"
 
     # The export publishes what the site shows: the demo's Schulze winner is Tel Aviv.
     results = {
         (row["method"], row["contender_id"]): row["rank"] for row in table(folder, "results")
     }
     cities = {row["contender_id"]: row["city"] for row in table(folder, "contenders")}
-    assert [cities[c] for (method, c), rank in results.items() if rank == "1"] == [
-        "San Jose",
-        "San Jose",
-        "Tel Aviv",
-        "Tel Aviv",
-    ]
+    firsts = {method: cities[c] for (method, c), rank in results.items() if rank == "1"}
+    assert {method: firsts[method] for method in ("net", "wilson", "schulze", "borda")} == {
+        "net": "San Jose",
+        "wilson": "San Jose",
+        "schulze": "Tel Aviv",
+        "borda": "Tel Aviv",
+    }
     published = MethodStanding.objects.filter(
         contender_list=startups.contender_list, method__in=PUBLISHED_METHODS
     )
@@ -165,6 +184,23 @@ def test_a_corrupted_vote_is_caught_even_with_its_hash_rewritten(small_list, tmp
     done = run_verifier(folder / "verify.py")
     assert done.returncode == 1
     assert done.stdout.startswith("MISMATCH: votes.csv: SHA-256 ")
+
+
+def test_a_duel_given_to_the_other_side_is_caught(small_list, tmp_path):
+    folder = unpacked(export_list(contender_list=small_list).export, tmp_path)
+    duels = table(folder, "duels")
+    assert {row["winner_id"] for row in duels} > {""}  # Decided duels and "can't decide".
+    flipped = next(row for row in duels if row["winner_id"])
+    loser = (
+        flipped["left_id"] if flipped["winner_id"] == flipped["right_id"] else flipped["right_id"]
+    )
+    for row in duels:  # Every duel of that pair, so the fit moves well past its tolerance.
+        if {row["left_id"], row["right_id"]} == {flipped["left_id"], flipped["right_id"]}:
+            row["winner_id"] = loser
+    rewrite(folder, "duels", duels)
+    done = run_verifier(folder / "verify.py")
+    assert done.returncode == 1
+    assert done.stdout.startswith("MISMATCH: duels: contender ")
 
 
 def test_a_ballot_moved_a_place_is_caught(small_list, tmp_path):
@@ -193,7 +229,7 @@ def test_the_exports_of_a_list_chain_and_an_old_day_rewritten_breaks_the_next(
     assert find_chain_breaks(contender_list=small_list) == []
     paths = [saved(export, tmp_path) for export in exports]
     verifier = unpacked(exports[-1], tmp_path) / "verify.py"
-    assert run_verifier(verifier, *paths).stdout == "all 60 ranks match, 3 exports chained\n"
+    assert run_verifier(verifier, *paths).stdout == "all 75 ranks match, 3 exports chained\n"
 
     # A forger rewrites the first day consistently: its own files and manifest agree.
     folder = unpacked(exports[0], tmp_path / "forged")
@@ -276,7 +312,7 @@ def test_counts_not_yet_run_are_run_before_the_export(small_list, tmp_path):
     recount_list(small_list)
     assert find_count_drift(small_list)
     folder = unpacked(export_list(contender_list=small_list).export, tmp_path)
-    assert run_verifier(folder / "verify.py").stdout == "all 20 ranks match\n"
+    assert run_verifier(folder / "verify.py").stdout == "all 25 ranks match\n"
 
 
 def test_without_a_key_outside_debug_nothing_is_exported(small_list, settings):

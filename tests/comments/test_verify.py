@@ -5,12 +5,15 @@ comments/counting/; these tests hold its definitions to the site's on the
 published example and on random electorates.
 """
 
+import sys
+
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from comments import verify
+from comments.counting.bradley_terry import bradley_terry_strengths, win_chances
 from comments.counting.ranks import ranks_from_scores
 from comments.counting.schulze import CONDORCET_LIMIT, count_schulze
 from tests.comments.counting.electorates import (
@@ -86,3 +89,50 @@ def test_numpy_and_plain_python_find_the_same_strongest_paths():
     for i in range(60):
         paths[i][i] = 0
     assert with_numpy == paths
+
+
+# Wikipedia's Bradley-Terry example ("Bradley-Terry model", worked example):
+# wins of A over B, C, D: 2, 0, 1; of B: 3, 5, 0; of C: 0, 3, 1; of D: 4, 0, 3.
+WIKIPEDIA_WINS = [[0, 2, 0, 1], [3, 0, 5, 0], [0, 3, 0, 1], [4, 0, 3, 0]]
+
+
+def wins_of(table):
+    return {(i, j): times for i, row in enumerate(table) for j, times in enumerate(row) if times}
+
+
+def test_it_fits_wikipedias_bradley_terry_example_as_published():
+    strengths = verify.bradley_terry(4, wins_of(WIKIPEDIA_WINS), prior=0.0)
+    assert [round(p, 3) for p in strengths] == [0.640, 1.043, 0.660, 2.270]
+
+
+def test_its_duels_read_the_winner_of_each_duel_and_skip_the_undecided():
+    duels = [("m1", 0, 1, 1), ("m2", 1, 0, 1), ("m3", 0, 1, None), ("m1", 2, 0, 0)]
+    assert verify.duel_wins(duels) == {(1, 0): 2, (0, 2): 1}
+    with pytest.raises(verify.Mismatch, match="won by 2, who was not in it"):
+        verify.duel_wins([("m1", 0, 1, 2)])
+
+
+duel_tables = st.integers(2, 9).flatmap(
+    lambda n: st.lists(st.lists(st.integers(0, 6), min_size=n, max_size=n), min_size=n, max_size=n)
+)
+
+
+@given(duel_tables, st.sampled_from([0.5, 1.0, 3.0]))
+def test_its_duel_fit_agrees_with_the_sites(table, prior):
+    n = len(table)
+    for i in range(n):
+        table[i][i] = 0
+    site = bradley_terry_strengths(np.array(table, dtype=float), prior_duels=prior)
+    mine = verify.bradley_terry(n, wins_of(table), prior)
+    assert np.allclose(mine, site, rtol=verify.DUEL_STRENGTH_TOLERANCE / 10, atol=0)
+    assert np.allclose(verify.win_chances(mine), win_chances(site), rtol=0, atol=1e-8)
+
+
+def test_its_duel_fit_is_the_same_without_numpy(monkeypatch):
+    generator = np.random.default_rng(11)
+    table = generator.integers(0, 8, size=(12, 12))
+    np.fill_diagonal(table, 0)
+    with_numpy = verify.bradley_terry(12, wins_of(table.tolist()), 1.0)
+    monkeypatch.setitem(sys.modules, "numpy", None)  # `import numpy` now fails.
+    without = verify.bradley_terry(12, wins_of(table.tolist()), 1.0)
+    assert np.allclose(with_numpy, without, rtol=1e-12, atol=0)
