@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from comments import views
+from comments import feeds, views
 from comments.converters import DayConverter
 
 app_name = "comments"
@@ -10,6 +10,9 @@ urlpatterns = [
     path("contenders/<int:contender_id>/vote/", views.vote, name="vote"),
     path("contenders/<int:contender_id>/vote/login/", views.vote_login, name="vote_login"),
     path("lists/<slug:slug>/suggest/", views.suggest, name="suggest"),
+    path("lists/<slug:slug>/comments.atom", feeds.list_comments_feed, name="list_comments_feed"),
+    path("lists/<slug:slug>/movers.atom", feeds.movers_feed, name="movers_feed"),
+    path("cities/<slug:slug>/comments.atom", feeds.city_comments_feed, name="city_comments_feed"),
     path("lists/<slug:slug>/ballot/", views.ballot, name="ballot"),
     path("lists/<slug:slug>/ballot/withdraw/", views.ballot_withdraw, name="ballot_withdraw"),
     # Before the contender page, whose city slug would otherwise take "duel".
@@ -36,6 +39,7 @@ urlpatterns = [
     path("accounts/profile/", views.profile_edit, name="profile_edit"),
     path("accounts/delete/", views.account_delete, name="account_delete"),
     path("moderation/", views.moderation_log, name="moderation_log"),
+    path("moderation/log.atom", feeds.moderation_log_feed, name="moderation_log_feed"),
     path("data/", views.open_data, name="open_data"),
     path("data/<slug:slug>/<day:day>.zip", views.open_data_download, name="open_data_download"),
 ]
