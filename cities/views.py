@@ -5,11 +5,12 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from cities.badges import badge_svg
 from cities.forms import ListPageForm, SearchForm
 from cities.maps.pictures import city_locator_html, list_map_html
 from cities.member_pages import keep_list_page, kept_list_page, serves_kept_pages
 from cities.methods import method_page
-from cities.models import ContenderList
+from cities.models import Contender, ContenderList
 from cities.pages import city_page, list_page, search_page
 from cities.past import DayForm, DayRefused, past_list_page
 from techvote.htmx import refusal_partial
@@ -124,6 +125,22 @@ def city_detail(request, slug):
         "cities/city_detail.html",
         {**context, "locator": city_locator_html(context["city"])},
     )
+
+
+@require_safe
+@cache_for_anonymous
+def contender_badge(request, list_slug, city_slug):
+    """A contender's rank today as an SVG badge, for other sites to embed."""
+    contender = get_object_or_404(
+        Contender.objects.approved().with_city_and_list().with_rank(),
+        contender_list__slug=list_slug,
+        city__slug=city_slug,
+    )
+    response = HttpResponse(badge_svg(contender), content_type="image/svg+xml")
+    # Another site's page may show it in an <img>; a browser may keep it an hour.
+    response["Cross-Origin-Resource-Policy"] = "cross-origin"
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
 
 
 @require_safe

@@ -8,6 +8,7 @@ from django.core.cache import caches
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from cities.badges import badge_snippet
 from cities.models import Contender, ContenderList
 from comments.charts import history_chart
 from comments.forms import BallotForm, BallotRow, CommentForm
@@ -34,6 +35,7 @@ def contender_page(request, *, contender: Contender, form: CommentForm) -> dict:
         "form": form,
         "standing": standing_of(request.user) if request.user.is_authenticated else None,
         "history_chart": history_chart_html(contender),
+        "badge_snippet": badge_snippet(request, contender),
     }
 
 

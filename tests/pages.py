@@ -24,6 +24,12 @@ NOT_PAGES = {
     "notifications:read_one",
     "notifications:read_all",
     "notifications:digest",
+    # Atom feeds, read by feedparser in tests/comments/test_feeds.py.
+    "comments:list_comments_feed",
+    "comments:city_comments_feed",
+    "comments:movers_feed",
+    "comments:moderation_log_feed",
+    "cities:contender_badge",  # An SVG: tests/cities/test_badges.py.
 }
 # allauth's pages the site uses; the rest (social login, codes) are off.
 ACCOUNT_PAGES = {
