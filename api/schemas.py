@@ -1,6 +1,6 @@
 """The shapes of the read API's answers: each is also its part of the OpenAPI schema."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from ninja import Schema
 
@@ -30,7 +30,25 @@ class RankedOut(Schema):
     rank: int
     contender_id: int
     city: CityRef
-    score: float  # Net votes, the Wilson bound, or Borda points (Schulze and Borda).
+    score: float  # Net votes, the Wilson bound, Borda points, or the Duels win chance.
+    # The counted methods' bootstrap (null for net and Wilson, and before the first one):
+    rank_lower: int | None = None  # The 95% interval of the rank.
+    rank_upper: int | None = None
+    top_ten_chance: float | None = None  # Share of resampled counts with it in the Top Ten.
+    conservative_rank: int | None = None  # 1 + those whose interval lies wholly above its own.
+
+
+class HistoryDay(Schema):
+    day: date  # Its rank and score at the start of the day; the last day is now.
+    rank: int
+    score: int
+
+
+class HistoryOut(Schema):
+    list: str
+    city: str
+    method: str  # The list's own, by which the days were ranked.
+    days: list[HistoryDay]
 
 
 class RankingPage(Schema):

@@ -21,6 +21,7 @@ from api import schemas
 from api.cursors import page
 from api.http import AddressThrottle, ConditionalNinjaAPI, last_modified
 from cities.models import RANKING_KEYS, City, Contender, ContenderList, RankingMethod
+from comments.history import rank_history
 from comments.models import Comment, CountedMethod, ListCount, MethodStanding, ModerationLogEntry
 
 api = ConditionalNinjaAPI(
@@ -36,7 +37,7 @@ api = ConditionalNinjaAPI(
     docs_decorator=csp_update({"img-src": ["data:"]}),
 )
 
-Method = Literal["net", "wilson", "schulze", "borda"]
+Method = Literal["net", "wilson", "schulze", "borda", "duels"]
 # Slugs and cursors as the site makes them: anything else is refused by the
 # schema's own rules (422), before a lookup.
 Slug = Annotated[str, Path(pattern=r"^[-a-zA-Z0-9_]+$", max_length=120)]
@@ -118,6 +119,10 @@ def ranking(request: HttpRequest, slug: Slug, method: Method | None = None, curs
                 "contender_id": row.contender_id,
                 "city": _city_ref(row.contender.city),
                 "score": row.score,
+                "rank_lower": row.rank_lower,
+                "rank_upper": row.rank_upper,
+                "top_ten_chance": row.top_ten_chance,
+                "conservative_rank": row.conservative_rank,
             }
             for row in rows
         ]
@@ -208,6 +213,25 @@ def comments(request: HttpRequest, slug: Slug, city: Slug, cursor: Cursor = None
         for row in rows
     ]
     return {"list": slug, "city": city, "results": results, "next": following}
+
+
+@api.get(
+    "/lists/{slug}/{city}/history",
+    response={200: schemas.HistoryOut, **NOT_FOUND},
+    tags=["lists"],
+)
+def history(request: HttpRequest, slug: Slug, city: Slug):
+    """A city's rank and score in a list at the start of every day since its first snapshot."""
+    contender = get_object_or_404(
+        Contender.objects.approved().with_city_and_list().with_rank(),
+        contender_list__slug=slug,
+        city__slug=city,
+    )
+    days = [
+        {"day": standing.day, "rank": standing.rank, "score": standing.score}
+        for standing in rank_history(contender=contender)
+    ]
+    return {"list": slug, "city": city, "method": contender.contender_list.ranking, "days": days}
 
 
 @api.get("/moderation", response={200: schemas.LogPage, **REFUSED}, tags=["moderation"])

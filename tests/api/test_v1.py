@@ -1,11 +1,14 @@
 """/api/v1/: the read API shows what the pages show, paged, conditional and rate-limited."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 from django.utils.http import http_date
 
 from cities.models import ContenderStatus
 from comments.comments import delete_comment
-from comments.models import MethodStanding
+from comments.models import MethodStanding, RankSnapshot
 from comments.moderation import hide_comment
 from comments.tallies import count_list
 from comments.votes import cast_vote
@@ -182,6 +185,7 @@ def test_the_schema_is_openapi_3_with_every_operation(client):
         "/api/v1/cities",
         "/api/v1/cities/{slug}",
         "/api/v1/lists/{slug}/{city}/comments",
+        "/api/v1/lists/{slug}/{city}/history",
         "/api/v1/moderation",
     }
     assert all(set(operations) == {"get"} for operations in schema["paths"].values())
@@ -238,3 +242,57 @@ def test_a_control_character_is_refused_in_json(client):
     assert answer["Content-Type"] == "application/json"
     assert "control character" in answer.json()["detail"]
     assert client.get("/search/", {"q": "a\x00b"})["Content-Type"].startswith("text/html")
+
+
+def test_a_counted_ranking_carries_the_bootstrap_intervals(client, voted_list):
+    rows, _ = walk(client, f"/api/v1/lists/{voted_list.slug}/ranking", method="schulze")
+    stored = {
+        standing.contender_id: standing
+        for standing in MethodStanding.objects.filter(contender_list=voted_list, method="schulze")
+    }
+    for row in rows:
+        standing = stored[row["contender_id"]]
+        assert (
+            row["rank_lower"],
+            row["rank_upper"],
+            row["top_ten_chance"],
+            row["conservative_rank"],
+        ) == (
+            standing.rank_lower,
+            standing.rank_upper,
+            standing.top_ten_chance,
+            standing.conservative_rank,
+        )
+    live, _ = walk(client, f"/api/v1/lists/{voted_list.slug}/ranking", method="net")
+    assert {row["rank_lower"] for row in live} == {None}
+
+
+def test_a_duels_ranking_is_the_last_counts(client, voted_list):
+    rows, _ = walk(client, f"/api/v1/lists/{voted_list.slug}/ranking", method="duels")
+    stored = MethodStanding.objects.filter(contender_list=voted_list, method="duels")
+    assert [row["contender_id"] for row in rows] == list(
+        stored.order_by("rank").values_list("contender_id", flat=True)
+    )
+
+
+def test_a_contenders_history_is_its_days_ending_now(client, voted_list):
+    contender = voted_list.contenders.filter(status=ContenderStatus.APPROVED).first()
+    today = timezone.localdate()
+    RankSnapshot.objects.create(
+        contender=contender, taken_on=today - timedelta(days=2), rank=7, score=-1
+    )
+    answer = client.get(f"/api/v1/lists/{voted_list.slug}/{contender.city.slug}/history")
+    assert answer.status_code == 200
+    body = answer.json()
+    now = ranking(voted_list).index(contender.pk) + 1
+    contender.refresh_from_db()
+    assert body["method"] == voted_list.ranking
+    assert body["days"] == [
+        {"day": (today - timedelta(days=2)).isoformat(), "rank": 7, "score": -1},
+        # Nobody voted the next day: it began as the day after it (here: now).
+        {"day": (today - timedelta(days=1)).isoformat(), "rank": now, "score": contender.score},
+        {"day": today.isoformat(), "rank": now, "score": contender.score},
+    ]
+    pending = voted_list.contenders.get(status=ContenderStatus.PENDING)
+    url = f"/api/v1/lists/{voted_list.slug}/{pending.city.slug}/history"
+    assert client.get(url).status_code == 404
