@@ -122,7 +122,9 @@ def method_page(*, slug: str) -> MethodPage:
     Before the list's first count there is no Schulze order to take the ten
     from, so the page explains the methods and shows no table.
     """
-    contender_list = get_object_or_404(ContenderList.objects.with_latest_count(), slug=slug)
+    contender_list = get_object_or_404(
+        ContenderList.objects.with_latest_count().with_latest_export(), slug=slug
+    )
     leaders = tuple(
         Contender.objects.approved()
         .ranked(contender_list, RankingMethod.SCHULZE)

@@ -342,6 +342,17 @@ class ContenderListQuerySet(models.QuerySet):
             **{name: Subquery(latest.values(field)[:1]) for name, field in fields.items()}
         )
 
+    def with_latest_export(self):
+        """Annotate `latest_export_day` and `latest_export_sha256`: the list's newest
+        open-data export (None before the first), in subqueries of the list's row. The
+        exports are comments' OpenDataExport rows, read through the reverse relation."""
+        exports = self.model._meta.get_field("open_data_exports").related_model.objects
+        latest = exports.filter(contender_list=OuterRef("pk")).order_by("-day")
+        return self.annotate(
+            latest_export_day=Subquery(latest.values("day")[:1]),
+            latest_export_sha256=Subquery(latest.values("manifest_sha256")[:1]),
+        )
+
     def with_waiting_suggestions(self):
         """Annotate `waiting_suggestions`: the list's cities waiting for a moderator.
 

@@ -41,5 +41,6 @@ urlpatterns = [
     path("moderation/", views.moderation_log, name="moderation_log"),
     path("moderation/log.atom", feeds.moderation_log_feed, name="moderation_log_feed"),
     path("data/", views.open_data, name="open_data"),
+    path("data/verify.py", views.open_data_verifier, name="open_data_verifier"),
     path("data/<slug:slug>/<day:day>.zip", views.open_data_download, name="open_data_download"),
 ]

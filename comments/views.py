@@ -6,6 +6,7 @@ refusal gets its message with its status (techvote.htmx).
 """
 
 from collections.abc import Callable
+from pathlib import Path
 
 from allauth.core import ratelimit
 from django.contrib import messages
@@ -23,6 +24,7 @@ from django_htmx.http import reswap, retarget
 from cities.forms import SearchForm
 from cities.models import CitySuggestion, Contender, ContenderList
 from cities.moves import moved_rows, rank_in_shown_list, shown_ranks
+from comments import verify
 from comments.ballots import save_ballot, withdraw_ballot
 from comments.duel_page import duel_page, token_reader
 from comments.duels import answer_duel
@@ -707,6 +709,15 @@ def open_data(request):
         OpenDataExport.objects.listed(), EXPORTS_PER_PAGE, number, "No such page of exports."
     )
     return render(request, "comments/open_data.html", {"exports": page})
+
+
+@require_safe
+@cache_for_anonymous
+def open_data_verifier(request):
+    """The verifier every export carries, as text to read (it is inside each zip to run)."""
+    return HttpResponse(
+        Path(verify.__file__).read_bytes(), content_type="text/plain; charset=utf-8"
+    )
 
 
 @require_safe

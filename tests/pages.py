@@ -30,6 +30,7 @@ NOT_PAGES = {
     "comments:movers_feed",
     "comments:moderation_log_feed",
     "cities:contender_badge",  # An SVG: tests/cities/test_badges.py.
+    "comments:open_data_verifier",  # Python source as text.
 }
 # allauth's pages the site uses; the rest (social login, codes) are off.
 ACCOUNT_PAGES = {

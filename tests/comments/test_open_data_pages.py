@@ -4,11 +4,14 @@ import hashlib
 import io
 import zipfile
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
+from comments import verify
 from comments.exports import export_list
 from comments.models import OpenDataExport
 from comments.votes import cast_vote
@@ -118,3 +121,24 @@ def test_downloads_and_the_page_refuse_writes(client):
     assert client.post(url).status_code == 405
     assert client.post(reverse("comments:open_data")).status_code == 405
     assert client.get(reverse("comments:open_data"), {"page": "9"}).status_code == 404
+
+
+def test_the_method_page_links_to_the_latest_export_and_the_verifiers_source(
+    client, make_ranked_list
+):
+    contender_list = make_ranked_list(3)
+    page = reverse("cities:list_method", args=[contender_list.slug])
+    before = client.get(page).content.decode()
+    assert "first open-data export has not been made yet" in before
+
+    export_list(contender_list=contender_list, day=timezone.localdate() - timedelta(days=1))
+    latest = export_list(contender_list=contender_list).export
+    cache.clear()
+    html = client.get(page).content.decode()
+    download = reverse("comments:open_data_download", args=[contender_list.slug, latest.day])
+    assert f'href="{download}"' in html
+    assert latest.manifest_sha256 in html
+    source = client.get(reverse("comments:open_data_verifier"))
+    assert f'href="{reverse("comments:open_data_verifier")}"' in html
+    assert source["Content-Type"] == "text/plain; charset=utf-8"
+    assert source.content == Path(verify.__file__).read_bytes()
