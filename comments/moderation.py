@@ -30,7 +30,11 @@ from comments.standing import forget_standing
 from comments.suggestions import city_named
 from comments.tasks import queue_count
 from comments.votes import forget_member_votes
-from notifications.notify import notify_comment_hidden, notify_suggestion_decided
+from notifications.notify import (
+    notify_city_suggestion_decided,
+    notify_comment_hidden,
+    notify_suggestion_decided,
+)
 from techvote.auth import forget_user
 
 MODERATORS_GROUP = "Moderators"
@@ -269,6 +273,9 @@ def approve_city_suggestion(
         decision_reason=reason,
     )
     queue_count(contender_list.pk)
+    notify_city_suggestion_decided(
+        suggestion=suggestion, moderator=moderator, reason=reason, contender=contender
+    )
     _log(
         moderator,
         ModerationAction.APPROVE_CONTENDER,
@@ -294,6 +301,7 @@ def reject_city_suggestion(*, moderator, suggestion: CitySuggestion, reason: str
         decided_by=moderator,
         decision_reason=reason,
     )
+    notify_city_suggestion_decided(suggestion=suggestion, moderator=moderator, reason=reason)
     _log(moderator, ModerationAction.REJECT_CONTENDER, describe_suggestion(suggestion), reason)
     return True
 

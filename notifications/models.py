@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
-from cities.models import Contender
+from cities.models import CitySuggestion, Contender
 from comments.models import Comment
 
 
@@ -36,6 +36,7 @@ class NotificationQuerySet(models.QuerySet):
                 "comment__contender__contender_list",
                 "contender__city",
                 "contender__contender_list",
+                "city_suggestion__contender_list",
             )
             .order_by("-created_at", "-pk")
         )
@@ -84,6 +85,14 @@ class Notification(models.Model):
         related_name="+",
         help_text="The suggested city in its list.",
     )
+    city_suggestion = models.ForeignKey(
+        CitySuggestion,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="A city suggested by name and rejected: it has no contender.",
+    )
     reason = models.CharField(max_length=500, blank=True, help_text="The moderator's reason.")
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -105,8 +114,14 @@ class Notification(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind__in=ABOUT_A_COMMENT, comment__isnull=False, contender=None)
-                | Q(kind__in=ABOUT_A_SUGGESTION, contender__isnull=False, comment=None),
+                condition=Q(
+                    kind__in=ABOUT_A_COMMENT,
+                    comment__isnull=False,
+                    contender=None,
+                    city_suggestion=None,
+                )
+                | Q(kind__in=ABOUT_A_SUGGESTION, comment=None)
+                & (Q(contender__isnull=False) | Q(city_suggestion__isnull=False)),
                 name="notification_names_its_subject",
             ),
             # A reply tells each member once, however often it is looked at.

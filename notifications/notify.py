@@ -9,7 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from cities.models import Contender
+from cities.models import CitySuggestion, Contender
 from comments.exceptions import ActionRefused
 from comments.models import Comment
 from notifications.models import DigestSubscription, Notification, NotificationKind
@@ -70,6 +70,22 @@ def notify_suggestion_decided(*, contender: Contender, moderator, reason: str) -
         actor_id=moderator.pk,
         kind=kind,
         contender=contender,
+        reason=reason,
+    )
+
+
+def notify_city_suggestion_decided(
+    *, suggestion: CitySuggestion, moderator, reason: str, contender: Contender | None = None
+) -> bool:
+    """Tell the member who suggested a city by name that it is approved (`contender`, the
+    city in its list) or rejected, and why."""
+    if contender is not None:
+        return notify_suggestion_decided(contender=contender, moderator=moderator, reason=reason)
+    return _notify(
+        recipient_id=suggestion.suggested_by_id,
+        actor_id=moderator.pk,
+        kind=NotificationKind.SUGGESTION_REJECTED,
+        city_suggestion=suggestion,
         reason=reason,
     )
 

@@ -8,7 +8,9 @@ from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
 
+from comments.moderation import reject_city_suggestion
 from comments.services import post_comment
+from comments.suggestions import suggest_city
 from notifications.digests import send_digests
 from notifications.models import DigestSubscription, Notification
 from notifications.tasks import send_digests_task
@@ -87,3 +89,19 @@ def test_celery_beat_sends_the_digests_daily(contender, thread, author):
     reply(contender, thread)
     send_digests_task.apply()
     assert len(mail.outbox) == 1
+
+
+def test_a_digest_tells_of_a_rejected_city_and_the_reason(contender, author, moderator):
+    DigestSubscription.objects.create(member=author)
+    suggestion = suggest_city(
+        user=author,
+        contender_list_id=contender.contender_list_id,
+        name="Atlantis",
+        country="Nowhere",
+        reason="Under the sea.",
+    )
+    reject_city_suggestion(moderator=moderator, suggestion=suggestion, reason="Not a real city.")
+    assert send_digests().notifications == 1
+    body = mail.outbox[0].body
+    assert "Your suggestion of Atlantis for" in body
+    assert "“Not a real city.”" in body

@@ -5,8 +5,15 @@ from django.core.exceptions import PermissionDenied
 
 from cities.models import Contender
 from comments.exceptions import ActionRefused
-from comments.moderation import approve_contender, hide_comment, reject_contender
+from comments.moderation import (
+    approve_city_suggestion,
+    approve_contender,
+    hide_comment,
+    reject_city_suggestion,
+    reject_contender,
+)
 from comments.services import post_comment, suggest_contender
+from comments.suggestions import suggest_city
 from notifications.models import Notification, NotificationKind
 from notifications.notify import mark_all_read, mark_read
 from tests.factories import CityFactory, UserFactory
@@ -143,3 +150,37 @@ def test_mark_all_read_leaves_what_came_after_the_page_unread(contender, thread,
     assert list(Notification.objects.unread()) == [third]
     assert mark_all_read(user=replier, up_to=third.pk) == 0
     assert list(Notification.objects.unread()) == [third]
+
+
+@pytest.fixture
+def city_suggestion(contender, author):
+    CityFactory(name="Kigali", country="Rwanda")
+    return suggest_city(
+        user=author,
+        contender_list_id=contender.contender_list_id,
+        name="Kigali",
+        country="Rwanda",
+        reason="Its innovation hub.",
+    )
+
+
+def test_approving_a_city_suggested_by_name_tells_who_suggested_it(
+    city_suggestion, author, moderator
+):
+    approve_city_suggestion(moderator=moderator, suggestion=city_suggestion)
+    notification = Notification.objects.get(recipient=author)
+    assert notification.kind == NotificationKind.SUGGESTION_APPROVED
+    assert notification.contender.city.name == "Kigali"
+
+
+def test_rejecting_a_city_suggested_by_name_tells_who_suggested_it_why(
+    client, city_suggestion, author, moderator
+):
+    reject_city_suggestion(moderator=moderator, suggestion=city_suggestion, reason="Too small.")
+    notification = Notification.objects.get(recipient=author)
+    assert notification.kind == NotificationKind.SUGGESTION_REJECTED
+    assert (notification.city_suggestion, notification.reason) == (city_suggestion, "Too small.")
+    client.force_login(author)
+    html = client.get("/notifications/").content.decode()
+    assert "Your suggestion of Kigali, Rwanda for" in html
+    assert "Too small." in html
