@@ -434,3 +434,26 @@ def test_a_list_without_contenders_counts_to_nothing(db):
 
     assert not MethodStanding.objects.filter(contender_list=empty).exists()
     assert ListCount.objects.filter(contender_list=empty).count() == len(CountedMethod.values)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_count_this_process_just_queued_is_not_asked_about_again(letters, monkeypatch, settings):
+    """For half the count's delay, a process that queued it knows it waits: no round trip."""
+    from comments import tasks
+
+    contender_list, ids = letters
+    pending = PENDING_KEY.format(list_id=contender_list.pk)
+    queued = []
+    monkeypatch.setitem(tasks.count_list_task.app.conf, "task_always_eager", False)
+    monkeypatch.setattr(tasks.count_list_task, "apply_async", lambda *a, **k: queued.append(a))
+    monkeypatch.setattr(tasks, "_queued_at", {})
+
+    cast_vote(user=UserFactory(), contender_id=ids["A"], value=1)
+    cache.delete(pending)  # Were the cache asked, it would queue a second count.
+    cast_vote(user=UserFactory(), contender_id=ids["B"], value=1)
+    skipped = len(queued)
+    tasks._queued_at[contender_list.pk] -= settings.RANKED_COUNT_DELAY / 2
+    cast_vote(user=UserFactory(), contender_id=ids["C"], value=1)
+
+    assert (skipped, len(queued)) == (1, 2)
+    assert cache.get(pending)
