@@ -3,7 +3,9 @@
 What the page shows comes from stored rows in a fixed number of queries:
 the list with what its last count found (ListCount), the leading ten by
 Schulze with their ranks by every method (MethodStanding and the live
-columns), and the head-to-head counts among those ten. The counts need
+columns), the leading ten by each counted method with how sure their ranks
+are (the bootstrap's fields of MethodStanding, in one query), and the
+head-to-head counts among Schulze's ten. The counts need
 every member's preference, so they are counted from the votes and ballots
 (comments.tallies.head_to_head_among, three queries and sparse products)
 and kept in the "fragments" cache under the list's last count digest: a
@@ -19,7 +21,8 @@ from django.conf import settings
 from django.core.cache import caches
 from django.shortcuts import get_object_or_404
 
-from cities.models import METHOD_NAMES, Contender, ContenderList, RankingMethod
+from cities.models import COUNTED_METHODS, METHOD_NAMES, Contender, ContenderList, RankingMethod
+from comments.models import MIN_RESAMPLED_MEMBERS, MethodStanding
 
 TABLE_SIZE = 10
 
@@ -71,12 +74,85 @@ class Disagreement:
 
 
 @dataclass(frozen=True)
+class Certainty:
+    """How sure one counted method's top ten are: their standings and what its bootstrap drew.
+
+    The standings come from MethodStandingQuerySet.leading_by_method, each with
+    its count's `members`, `rounds` and `resampled_contenders`.
+    """
+
+    method: str
+    standings: tuple[MethodStanding, ...]
+    contenders: int  # How many the last count ranked.
+
+    @property
+    def name(self) -> str:
+        return METHOD_NAMES[self.method]
+
+    @property
+    def members(self) -> int:
+        return (self.standings[0].members or 0) if self.standings else 0
+
+    @property
+    def is_duels(self) -> bool:
+        return self.method == RankingMethod.DUELS
+
+    @property
+    def is_shown(self) -> bool:
+        """Whether the table is shown: intervals from enough members (as on the list page)."""
+        resampled = bool(self.standings) and self.standings[0].rank_lower is not None
+        return resampled and self.members >= MIN_RESAMPLED_MEMBERS
+
+    @property
+    def has_too_few(self) -> bool:
+        return 0 < self.members < MIN_RESAMPLED_MEMBERS
+
+    @property
+    def resampled(self) -> int:
+        """How many contenders the bootstrap covered: all, or the leading ones (Schulze)."""
+        return (self.standings[0].resampled_contenders or 0) if self.standings else 0
+
+    @property
+    def is_subset(self) -> bool:
+        return 0 < self.resampled < self.contenders
+
+
+def certainties(contender_list: ContenderList) -> tuple[Certainty, ...]:
+    """Each counted method's top ten with how sure their ranks are, from one query."""
+    standings = list(MethodStanding.objects.leading_by_method(contender_list.pk, TABLE_SIZE))
+    return tuple(
+        Certainty(
+            method,
+            tuple(standing for standing in standings if standing.method == method),
+            contender_list.count_contenders or 0,
+        )
+        for method in COUNTED_METHODS
+    )
+
+
+@dataclass(frozen=True)
 class MethodPage:
     contender_list: ContenderList
     leaders: tuple[Contender, ...]
     table: tuple[TableRow, ...]
     disagreements: tuple[Disagreement, ...]
     condorcet_winner: Contender | None
+    certainties: tuple[Certainty, ...] = ()
+    min_resampled_members = MIN_RESAMPLED_MEMBERS
+
+    @property
+    def schulze_subset(self) -> int:
+        """How many leading contenders Schulze's bootstrap recounts at most."""
+        from comments.counting.bootstrap import SCHULZE_SUBSET  # NumPy: see the docstring.
+
+        return SCHULZE_SUBSET
+
+    @property
+    def rounds(self) -> int:
+        """The bootstrap's rounds at the last count (the same for every method)."""
+        return max(
+            (c.standings[0].rounds or 0 for c in self.certainties if c.standings), default=0
+        )
 
     @property
     def official_name(self) -> str:
@@ -152,4 +228,6 @@ def method_page(*, slug: str) -> MethodPage:
         if getattr(leader, f"rank_{method}") == 1 and leader.pk != first.pk
     )
     winner = next((c for c in leaders if c.pk == contender_list.condorcet_winner_id), None)
-    return MethodPage(contender_list, leaders, table, disagreements, winner)
+    return MethodPage(
+        contender_list, leaders, table, disagreements, winner, certainties(contender_list)
+    )

@@ -233,6 +233,19 @@ def place_field(method: str) -> str:
     return f"{method}_place"
 
 
+def resampled_members_field(method: str) -> str:
+    """The annotation (ContenderListQuerySet.with_resampled_members) of `method`'s draw."""
+    return f"{method}_resampled_members"
+
+
+# What ContenderQuerySet.with_interval annotates, from which MethodStanding field.
+INTERVAL_FIELDS = {
+    "interval_lower": "rank_lower",
+    "interval_upper": "rank_upper",
+    "interval_band": "band",
+}
+
+
 # Ranking keys: (field, descending), most significant first. The last field
 # is unique, so no two contenders ever tie. The ranking indexes on Contender
 # (contender_score_idx, contender_wilson_idx) follow the live methods' keys;
@@ -370,6 +383,25 @@ class ContenderListQuerySet(models.QuerySet):
             waiting_suggestions=waiting(Contender.objects) + waiting(CitySuggestion.objects)
         )
 
+    def with_resampled_members(self):
+        """Annotate, per counted method, how many members its last bootstrap drew from.
+
+        `<method>_resampled_members` (resampled_members_field; None if never
+        counted): pages show rank intervals only above a minimum of them.
+        Subqueries on the list's row, like with_latest_count.
+        """
+        counts = self.model._meta.get_field("counts").related_model.objects
+        return self.annotate(
+            **{
+                resampled_members_field(method): Subquery(
+                    counts.filter(contender_list=OuterRef("pk"), method=method).values(
+                        "resampled_members"
+                    )[:1]
+                )
+                for method in COUNTED_METHODS
+            }
+        )
+
 
 class ContenderList(models.Model):
     """A question the community answers by ranking cities: "Most High Tech Cities"."""
@@ -501,6 +533,20 @@ class ContenderQuerySet(models.QuerySet):
             else:
                 ranks[f"rank_{method}"] = _ahead_of_outer(method) + 1
         return rows.annotate(**ranks)
+
+    def with_interval(self, method: str):
+        """Annotate `interval_lower`, `interval_upper` and `interval_band` by `method`.
+
+        The 95% rank interval and tied band its last count stored, read on the
+        join with_places makes anyway; None for a live method (no count
+        resamples it) and for a contender the count did not resample.
+        """
+        rows = self.with_places()
+        if method not in COUNTED_METHODS:
+            return rows.annotate(**{name: Value(None, IntegerField()) for name in INTERVAL_FIELDS})
+        return rows.annotate(
+            **{name: F(f"{method}_standing__{field}") for name, field in INTERVAL_FIELDS.items()}
+        )
 
     def with_rank(self, method: str | None = None):
         """Annotate `rank`: one more than the approved contenders ahead in the same list.

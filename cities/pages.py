@@ -14,18 +14,26 @@ member another's votes.
 import hashlib
 import time
 from dataclasses import dataclass
+from itertools import groupby
 
 from django.conf import settings
 from django.core.cache import caches
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from cities.models import COUNTED_METHODS, METHOD_NAMES, City, Contender, ContenderList
+from cities.models import (
+    COUNTED_METHODS,
+    METHOD_NAMES,
+    City,
+    Contender,
+    ContenderList,
+    resampled_members_field,
+)
 from cities.rows import render_rows
 from cities.search import names_the_title
 from comments.charts import sparkline
 from comments.history import recent_ranks
-from comments.models import Comment, Vote
+from comments.models import MIN_RESAMPLED_MEMBERS, Comment, Vote
 from comments.threads import read_thread_form, thread_page
 from comments.votes import member_votes_in
 from techvote.middleware import wants_fresh
@@ -61,6 +69,51 @@ class OtherRank:
 
 
 @dataclass(frozen=True)
+class RankInterval:
+    """A row's 95% rank interval by the shown method, and the tied band the count put it in.
+
+    `band` is None where the rows are not the list in order (a search's
+    results), since a band is only a band among neighbours.
+    """
+
+    lower: int
+    upper: int
+    band: int | None
+
+
+@dataclass(frozen=True)
+class RowGroup:
+    """Rows a page shows together: one on its own, or a band of statistically tied ones."""
+
+    start: int  # The first row's rank.
+    rows: tuple[str, ...]
+
+    @property
+    def is_tied(self) -> bool:
+        return len(self.rows) > 1
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.rows) - 1
+
+
+def row_groups(contenders, rows) -> tuple[RowGroup, ...]:
+    """The rows with each run of neighbours in one tied band grouped, the others alone."""
+
+    def band(pair) -> tuple:
+        interval = pair[0].rank_interval
+        if interval is None or interval.band is None:
+            return ("alone", pair[0].pk)
+        return ("band", interval.band)
+
+    grouped = groupby(zip(contenders, rows, strict=True), key=band)
+    return tuple(
+        RowGroup(start=members[0][0].rank, rows=tuple(row for _, row in members))
+        for members in (list(run) for _, run in grouped)
+    )
+
+
+@dataclass(frozen=True)
 class SharedListPage:
     """One page of a list as every member sees it before their own votes."""
 
@@ -84,6 +137,7 @@ class ListPage:
     method: str
     # A member's page: the shared page its rows were laid on (cities.member_pages).
     shared: SharedListPage | None = None
+    min_resampled_members = MIN_RESAMPLED_MEMBERS  # Published on the page: not a field.
 
     @property
     def is_official(self) -> bool:
@@ -104,6 +158,17 @@ class ListPage:
         return self.method in COUNTED_METHODS
 
     @property
+    def shows_intervals(self) -> bool:
+        """Whether the rows show how sure their ranks are (shows_intervals)."""
+        return shows_intervals(self.contender_list, self.method)
+
+    @property
+    def has_too_few_members(self) -> bool:
+        """Whether the shown method was counted, but from too few members to show intervals."""
+        drawn = getattr(self.contender_list, resampled_members_field(self.method), None)
+        return self.is_counted and drawn is not None and not self.shows_intervals
+
+    @property
     def methods(self) -> list[tuple[str, str]]:
         """Every method, (value, name), for the links that switch between them."""
         return list(METHOD_NAMES.items())
@@ -115,6 +180,30 @@ class ListPage:
     has_next = property(lambda self: self.page.has_next)
     top_ten_rows = property(lambda self: self.rows[: len(self.page.top_ten)])
     contender_rows = property(lambda self: self.rows[len(self.page.top_ten) :])
+    top_ten_groups = property(lambda self: row_groups(self.page.top_ten, self.top_ten_rows))
+    contender_groups = property(lambda self: row_groups(self.page.contenders, self.contender_rows))
+
+
+def shows_intervals(contender_list: ContenderList, method: str) -> bool:
+    """Whether a list's rows by `method` show their rank intervals.
+
+    Only a counted method has them, and only once its last bootstrap drew
+    from MIN_RESAMPLED_MEMBERS members or more: below that an interval is
+    mostly noise. Needs ContenderListQuerySet.with_resampled_members.
+    """
+    if method not in COUNTED_METHODS:
+        return False
+    return (getattr(contender_list, resampled_members_field(method)) or 0) >= (
+        MIN_RESAMPLED_MEMBERS
+    )
+
+
+def rank_interval(contender: Contender, *, shown: bool, banded: bool) -> RankInterval | None:
+    """The contender's interval as its row shows it, from ContenderQuerySet.with_interval."""
+    if not shown or contender.interval_lower is None:
+        return None
+    band = contender.interval_band if banded else None
+    return RankInterval(contender.interval_lower, contender.interval_upper, band)
 
 
 def compared_methods(contender_list: ContenderList, method: str) -> tuple[str, ...]:
@@ -154,11 +243,14 @@ def contender_page(
     every other method, counted for the page's rows in the same query. A search
     result's rank is counted, since the rows before it are not on the page.
     The arrows since yesterday compare ranks by the list's own method, so
-    they are shown under that method only. The objects are fresh from the
-    database: `rank`, `other_ranks`, `top_comment` and the list are laid on
+    they are shown under that method only. A counted method's rows carry
+    their rank interval, read in the same query, where the list shows them
+    (shows_intervals). The objects are fresh from the database: `rank`,
+    `other_ranks`, `rank_interval`, `top_comment` and the list are laid on
     them here, before anything shares them.
     """
     method = method or contender_list.ranking
+    with_intervals = shows_intervals(contender_list, method)
     per_page = settings.CONTENDERS_PER_PAGE
     # The profile is long and no row shows it.
     contenders = (
@@ -171,7 +263,8 @@ def contender_page(
         contenders = contenders.with_previous_rank()
     if terms:
         start = (number - 1) * per_page
-        rows = list(contenders.matching(terms).with_rank(method)[start : start + per_page + 1])
+        matching = contenders.matching(terms).with_rank(method).with_interval(method)
+        rows = list(matching[start : start + per_page + 1])
         for contender in rows:
             contender.other_ranks = ()
         top_ten = []
@@ -182,7 +275,9 @@ def contender_page(
         shown = contenders.filter(
             pk__in=contenders.values("pk")[start : TOP_TEN + number * per_page + 1]
         )
-        rows = list(shown.with_rank_by(*compared_methods(contender_list, method)))
+        rows = list(
+            shown.with_rank_by(*compared_methods(contender_list, method)).with_interval(method)
+        )
         for rank, contender in enumerate(rows, start=start + 1):
             contender.rank = rank
             contender.other_ranks = other_ranks(contender, contender_list, method)
@@ -205,6 +300,7 @@ def contender_page(
             contender.previous_rank = None
         contender.recent_ranks = recent[contender.pk]
         contender.sparkline = sparkline(contender.recent_ranks)
+        contender.rank_interval = rank_interval(contender, shown=with_intervals, banded=not terms)
     return page
 
 
@@ -217,9 +313,8 @@ def _shared_list_page(
     key = "listpage:" + hashlib.blake2b(repr(basis).encode()).hexdigest()
     shared = caches["pages"].get(key) if seconds and not wants_fresh(request) else None
     if shared is None:
-        contender_list = get_object_or_404(
-            ContenderList.objects.with_latest_count().with_waiting_suggestions(), slug=slug
-        )
+        lists = ContenderList.objects.with_latest_count().with_waiting_suggestions()
+        contender_list = get_object_or_404(lists.with_resampled_members(), slug=slug)
         page = contender_page(contender_list, terms, number, method)
         member_rows = render_rows(request, page.shown, contender_list, as_member=True)
         shared = SharedListPage(contender_list, page, tuple(member_rows), time.time())

@@ -41,6 +41,7 @@ def row_basis(contender, contender_list, *, as_member: bool, path: str) -> tuple
         top and (top.pk, top.score, top.edited_at and top.edited_at.timestamp(), top.author_name),
         contender.other_ranks,
         contender.is_condorcet_winner,
+        contender.rank_interval,
         getattr(contender, "recent_ranks", ()),  # Its sparkline.
         # Anonymous rows link to the login page and back to this page.
         as_member or path,

@@ -767,24 +767,53 @@ class ListCount(models.Model):
 MIN_RESAMPLED_MEMBERS = 10
 
 
+def _of_its_count(field: str) -> models.Subquery:
+    """A field of the ListCount of the outer standing's list and method."""
+    return models.Subquery(
+        ListCount.objects.filter(
+            contender_list=models.OuterRef("contender_list"), method=models.OuterRef("method")
+        ).values(field)[:1]
+    )
+
+
+def _shown_order() -> models.Case:
+    """A standing's method's place in CountedMethod's order, as pages list the methods."""
+    return models.Case(
+        *(
+            models.When(method=method, then=position)
+            for position, method in enumerate(CountedMethod.values)
+        ),
+        default=len(CountedMethod.values),
+    )
+
+
 class MethodStandingQuerySet(models.QuerySet):
     def shown_for(self, contender: Contender):
         """The contender's standing by each counted method, in CountedMethod's order, each
         with `members`: how many members the method's bootstrap drew from. One query."""
-        drawn_from = ListCount.objects.filter(
-            contender_list=models.OuterRef("contender_list"), method=models.OuterRef("method")
-        ).values("resampled_members")[:1]
-        order = models.Case(
-            *(
-                models.When(method=method, then=position)
-                for position, method in enumerate(CountedMethod.values)
-            ),
-            default=len(CountedMethod.values),
-        )
         return (
             self.filter(contender=contender)
-            .annotate(members=models.Subquery(drawn_from), shown_order=order)
+            .annotate(members=_of_its_count("resampled_members"), shown_order=_shown_order())
             .order_by("shown_order")
+        )
+
+    def leading_by_method(self, contender_list_id: int, size: int):
+        """The list's first `size` standings by each counted method, with their cities.
+
+        In CountedMethod's order, then by rank; each with what its method's
+        bootstrap drew: `members`, `rounds` and `resampled_contenders`. One query.
+        """
+        return (
+            self.filter(contender_list_id=contender_list_id, rank__lte=size)
+            .select_related("contender__city")
+            .defer("contender__city__profile")
+            .annotate(
+                members=_of_its_count("resampled_members"),
+                rounds=_of_its_count("rounds"),
+                resampled_contenders=_of_its_count("resampled_contenders"),
+                shown_order=_shown_order(),
+            )
+            .order_by("shown_order", "rank")
         )
 
 

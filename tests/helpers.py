@@ -1,5 +1,6 @@
 """Reading rankings in tests, the way the pages do; running jobs at the same instant."""
 
+import random
 import re
 import threading
 
@@ -139,3 +140,13 @@ def cast_ballots(contender_list, ids, ballots: dict) -> None:
                 contender_list_id=contender_list.pk,
                 contender_ids=[ids[name] for name in order],
             )
+
+
+def cast_noisy_ballots(contender_list, ids, *, members: int, seed: int = 7) -> None:
+    """`members` ballots of ten, each a noisy reading of the order of `ids` (by name):
+    close neighbours swap often, so a count cannot tell some of them apart."""
+    draw = random.Random(seed)
+    names = list(ids)
+    for _ in range(members):
+        taste = sorted(names, key=lambda name: names.index(name) + draw.gauss(0, 4))
+        cast_ballots(contender_list, ids, {tuple(taste[:10]): 1})

@@ -20,6 +20,7 @@ from comments.services import post_comment, report_comment
 from comments.tallies import count_list
 from tests.browser.data import LIST_SLUG, build_site
 from tests.factories import UserFactory
+from tests.helpers import cast_noisy_ballots
 from tests.pages import ACCOUNT_PAGES, NOT_PAGES, anonymous_paths, member_paths
 from tests.vnu import check_html, missing_tools
 
@@ -71,6 +72,9 @@ def test_every_page_is_valid_html_for_visitors_and_members(tmp_path, settings):
         pytest.skip(why_not)
     settings.ROOT_URLCONF = "tests.error_urls"
     site = build_site(size=40)
+    # Ballots enough for rank intervals and tied bands by Schulze and on the method page.
+    ids = {contender.city.name: contender.pk for contender in site.contenders}
+    cast_noisy_ballots(site.contender_list, ids, members=14)
     # Counted, so the pages show when and from what (a <time> among them).
     count_list(ContenderList.objects.get(slug=LIST_SLUG))
     # A moderator with an open report waiting, and an entry in the public log.

@@ -18,6 +18,8 @@
   }
 
   const VERDICTS = { up: "Up", down: "Down" };
+  // Rows, not the list's items: statistically tied rows share one item, a band.
+  const ROWS = ".contender";
   let rowsBefore = 0;
 
   // A vote cast from a list's rows says which ranks the page shows, so that
@@ -56,7 +58,7 @@
   }
 
   document.addEventListener("htmx:beforeSwap", (event) => {
-    rowsBefore = event.detail.target.children.length;
+    rowsBefore = event.detail.target.querySelectorAll(ROWS).length;
   });
 
   // A thread's replies: the form opened under a comment, a reply posted in place,
@@ -116,7 +118,7 @@
       return;
     }
     if (target.id === "contenders-list") {
-      const rows = [...target.children].slice(rowsBefore);
+      const rows = [...target.querySelectorAll(ROWS)].slice(rowsBefore);
       announce(`${rows.length} more contenders loaded.`);
       const first = rows.length ? rows[0].querySelector("a") : null;
       if (first) {

@@ -58,7 +58,7 @@ def test_a_visitor_switches_the_method_by_link_and_reads_how_it_works(ui, javasc
         ui.press(page.get_by_role("link", name=re.compile("How the methods work")))
     ui.arrived(f"/lists/{LIST_SLUG}/method/", audit="method")
     expect(page.get_by_role("heading", level=1)).to_have_text("How this list is ranked")
-    table = page.get_by_role("table")
+    table = page.get_by_role("table", name=re.compile("The leading 10 by Schulze"))
     expect(table.locator("caption")).to_contain_text("The leading 10 by Schulze")
     # Seoul against Shenzhen: the four ballots, and the voter who voted Seoul up alone.
     seoul = table.locator("tr", has=page.get_by_role("rowheader", name="1. Seoul"))

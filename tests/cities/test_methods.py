@@ -509,25 +509,26 @@ def test_the_method_page_of_an_unknown_list_is_not_found(client, db):
 
 
 @pytest.mark.parametrize("size", [5, 40])
-def test_the_method_page_counts_once_per_count_then_reads_two_rows(
+def test_the_method_page_counts_once_per_count_then_reads_three_rows(
     client, django_assert_num_queries, size
 ):
-    """Fresh: the list, the leaders, and the four reads of the contenders, ballots, votes
-    and duels. Then, while the count stands, the table comes from the cache."""
+    """Fresh: the list, the leaders, each method's top ten with how sure they are, and the
+    four reads of the contenders, ballots, votes and duels. Then, while the count stands,
+    the table comes from the cache."""
     contender_list, ids = make_letters([f"City {n:02}" for n in range(size)])
     cast_ballots(contender_list, ids, {("City 04", "City 02", "City 00"): 3})
     cast_votes(ids["City 01"], up=2)
     count_list(contender_list)
 
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         client.get(method_url(contender_list))
     caches["pages"].clear()
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         client.get(method_url(contender_list))
     cast_votes(ids["City 03"], up=1)  # New rows, a new count's digest: counted again.
     count_list(contender_list)
     caches["pages"].clear()
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         client.get(method_url(contender_list))
 
 

@@ -153,3 +153,30 @@ def test_a_list_nobody_expressed_a_preference_on_ties_everyone():
 
     assert intervals.members == 0
     assert intervals.lower.tolist() == intervals.upper.tolist() == [1, 2, 3]
+
+
+@settings(max_examples=10, deadline=None, derandomize=True)
+@given(
+    members=st.integers(20, 50),
+    contenders=st.integers(3, 8),
+    electorate_seed=st.integers(0, 2**16),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_a_recount_with_the_seed_agrees_and_more_members_never_widen_the_intervals(
+    members, contenders, electorate_seed, seed
+):
+    """Any electorate: the same seed draws the same intervals, and the same electorate four
+    times over gives intervals no wider on average."""
+    tiers, duels = synthetic_list(members, contenders, seed=electorate_seed)
+    tiers_4x, duels_4x = synthetic_list(members, contenders, seed=electorate_seed, copies=4)
+
+    for bootstrap, once, four_times in (
+        (bootstrap_borda, tiers, tiers_4x),
+        (bootstrap_schulze, tiers, tiers_4x),
+        (bootstrap_bradley_terry, duels, duels_4x),
+    ):
+        first = bootstrap(once, seed=seed)
+        again = bootstrap(once, seed=seed)
+        for field in ("contenders", "lower", "upper", "top_ten_chance", "conservative_rank"):
+            assert np.array_equal(getattr(first, field), getattr(again, field)), field
+        assert widths(bootstrap(four_times, seed=seed)) <= widths(first), bootstrap.__name__
