@@ -11,6 +11,7 @@ from itertools import groupby
 
 import pytest
 from django.core.cache import caches
+from django.test import Client
 from django.urls import reverse
 
 from cities.models import COUNTED_METHODS, ContenderList, RankingMethod
@@ -424,3 +425,30 @@ def test_the_method_page_names_schulzes_resampled_subset_on_a_long_list(client, 
     borda = ListCount.objects.get(contender_list=contender_list, method=BORDA)
     assert borda.resampled_contenders == 104
     assert html.count("cities only.") == 1
+
+
+def test_a_members_page_kept_for_the_next_member_keeps_the_bands(settings):
+    """The second member's page is the first one's kept HTML, rows filled into its slots."""
+    settings.ANONYMOUS_PAGE_SECONDS = 5
+    contender_list, ids = make_list(numbered(40))
+    cast_noisy_ballots(contender_list, ids, members=14)
+    contender_list = counted(contender_list)
+    standings = stored(contender_list, BORDA)
+    pages = []
+    for member in UserFactory.create_batch(2):
+        client = Client()
+        client.force_login(member)
+        response = client.get(list_url(contender_list, method=BORDA))
+        names = [template.name for template in response.templates]
+        pages.append((names, response.content.decode()))
+
+    (rendered, first), (filled_in, second) = pages
+    assert "cities/list_detail.html" in rendered
+    assert "cities/list_detail.html" not in filled_in  # The kept page, filled in.
+    top_ten = section(second, "top-ten-heading", "contenders-heading")
+    top_ids = list(rows_of(top_ten))
+    assert [ids for _, _, ids in shown_bands(top_ten)] == expected_bands(standings, top_ids)
+    assert shown_bands(first) == shown_bands(second)
+    for standing in standings[:10]:
+        interval = shown_interval(rows_of(second)[standing.contender_id])
+        assert interval == (standing.rank_lower, standing.rank_upper)
