@@ -189,13 +189,13 @@ def shows_intervals(contender_list: ContenderList, method: str) -> bool:
 
     Only a counted method has them, and only once its last bootstrap drew
     from MIN_RESAMPLED_MEMBERS members or more: below that an interval is
-    mostly noise. Needs ContenderListQuerySet.with_resampled_members.
+    mostly noise. Reads ContenderListQuerySet.with_resampled_members (a list
+    read without it shows none).
     """
     if method not in COUNTED_METHODS:
         return False
-    return (getattr(contender_list, resampled_members_field(method)) or 0) >= (
-        MIN_RESAMPLED_MEMBERS
-    )
+    drawn = getattr(contender_list, resampled_members_field(method), None)
+    return (drawn or 0) >= MIN_RESAMPLED_MEMBERS
 
 
 def rank_interval(contender: Contender, *, shown: bool, banded: bool) -> RankInterval | None:
