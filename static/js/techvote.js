@@ -63,11 +63,16 @@
 
   // A thread's replies: the form opened under a comment, a reply posted in place,
   // the next replies loaded. The answers name their own targets (HX-Retarget).
-  let repliesBefore = 0;
+  // Where the "more replies" link stood, and how many replies followed it (posted
+  // here since), so that what it loaded can be told from what was there.
+  let moreAt = { index: 0, after: 0 };
   document.addEventListener("htmx:beforeRequest", (event) => {
     const root = event.detail.elt.dataset.moreReplies;
     const thread = root ? document.getElementById(`replies-${root}`) : null;
-    repliesBefore = thread ? thread.children.length - 1 : 0; // Less the link's own item.
+    if (thread) {
+      const index = [...thread.children].indexOf(document.getElementById(`more-replies-${root}`));
+      moreAt = { index, after: thread.children.length - index - 1 };
+    }
   });
 
   function settleReplies(target, requestConfig) {
@@ -84,7 +89,17 @@
     const root = requestConfig.elt.dataset.moreReplies;
     if (root) {
       const thread = document.getElementById(`replies-${root}`);
-      const loaded = [...thread.children].slice(repliesBefore);
+      const items = [...thread.children];
+      const loaded = items.slice(moreAt.index, items.length - moreAt.after);
+      // A reply posted here went to the end of the thread; loaded, it takes its place.
+      for (const item of loaded) {
+        const reply = item.querySelector(":scope > .comment");
+        for (const twin of reply ? thread.querySelectorAll(`#${reply.id}`) : []) {
+          if (twin !== reply) {
+            twin.parentElement.remove();
+          }
+        }
+      }
       const more = document.getElementById(`more-replies-${root}`);
       const count = loaded.length - (more ? 1 : 0);
       announce(`${count} more ${count === 1 ? "reply" : "replies"} loaded.`);

@@ -85,22 +85,34 @@ def test_a_long_threads_later_replies_come_a_page_at_a_time(ui, javascript, rela
         for n in range(1, total + 1)
     ]
     page = ui.page
+    ui.log_in(UserFactory(username="chen"))
     ui.goto(site.contender_url("Tokyo"))
     thread = page.locator(f"#replies-{amaras.pk}")
     expect(thread.locator(".comment--reply")).to_have_count(REPLIES_SHOWN)
     more = page.get_by_role("link", name=f"Show {REPLIES_PER_PAGE} more replies")
     if javascript:
         with ui.stays_in_place():
+            # A reply posted now goes to the end, after the link, and stays there once.
+            ui.press(
+                page.locator(f"#comment-{amaras.pk} > footer").get_by_role("link", name="Reply")
+            )
+            page.locator(f"#reply-slot-{amaras.pk}").get_by_role("textbox").fill("My last word.")
+            ui.press(page.get_by_role("button", name="Post reply"))
+            expect(thread.locator(".comment--reply").last).to_contain_text("My last word.")
+            total += 1
             ui.press(more)
+            # The one posted here is still there too, after them.
             expect(thread.locator(".comment--reply")).to_have_count(
-                REPLIES_SHOWN + REPLIES_PER_PAGE
+                REPLIES_SHOWN + REPLIES_PER_PAGE + 1
             )
             expect(
                 page.get_by_role("status").filter(has_text="12 more replies loaded.")
             ).to_be_attached()
-            ui.press(page.get_by_role("link", name="Show 2 more replies"))
+            ui.press(page.get_by_role("link", name="Show 3 more replies"))
             expect(thread.locator(".comment--reply")).to_have_count(total)
         expect(thread.locator(".replies__more")).to_have_count(0)
+        expect(thread.get_by_text("My last word.")).to_have_count(1)
+        expect(thread.locator(".comment--reply").last).to_contain_text("My last word.")
         ui.assert_no_horizontal_overflow()
         ui.assert_accessible()
     else:
