@@ -1,4 +1,4 @@
-"""The demo participation: demo voters, their votes and ballots, and the demo conversation.
+"""The demo participation: demo voters, their votes, ballots and duels, and the conversation.
 
 Demo voters (accounts nobody can log in to) vote on every list so that the
 rankings come from votes, in the order the list file gives, and hold the
@@ -24,6 +24,7 @@ from comments.models import (
     BallotEntry,
     Comment,
     CommentVote,
+    Duel,
     Vote,
     VoteValue,
 )
@@ -139,6 +140,57 @@ def _load_demo_ballots(report: LoadReport, contender_list: ContenderList, data: 
     )
 
 
+# How many duels each demo voter answers on each open list.
+DEMO_DUELS_PER_VOTER = 5
+
+
+def demo_duel(size: int, voter_number: int, number: int) -> tuple[int, int, int | None]:
+    """Duel `number` of demo voter `voter_number` on a list of `size`, as places in the
+    list's order (0 first): left, right, and the winner, or None for "can't decide".
+
+    Close pairs (one to three places apart); the better placed wins, but for
+    one answer in four, and one in eleven is undecided, so the Duels method
+    mostly follows the list with a few upsets.
+    """
+    first = (voter_number * 5 + number * 11) % size
+    second = (first + 1 + (voter_number + number) % 3) % size
+    left, right = (first, second) if (voter_number + number) % 2 else (second, first)
+    if (voter_number + number) % 11 == 0:
+        return left, right, None
+    upset = (voter_number * 3 + number) % 4 == 0
+    return left, right, max(first, second) if upset else min(first, second)
+
+
+def _load_demo_duels(report: LoadReport, contender_list: ContenderList, slugs: list, voters):
+    """The demo voters' duels on an open list; a voter with duels there already is skipped."""
+    if not contender_list.is_open or len(slugs) < 2:
+        return
+    ids = dict(
+        contender_list.contenders.filter(city__slug__in=slugs).values_list("city__slug", "pk")
+    )
+    places = [ids[slug] for slug in slugs]
+    dueled = set(contender_list.duels.values_list("user", flat=True))
+    duels = []
+    for voter_number, voter in enumerate(voters):
+        if voter.pk in dueled:
+            report.record("Demo duels", "unchanged")
+            continue
+        report.record("Demo duels", "created")
+        for number in range(1, DEMO_DUELS_PER_VOTER + 1):
+            left, right, winner = demo_duel(len(places), voter_number, number)
+            duels.append(
+                Duel(
+                    user=voter,
+                    contender_list=contender_list,
+                    number=number,
+                    left_id=places[left],
+                    right_id=places[right],
+                    winner_id=None if winner is None else places[winner],
+                )
+            )
+    Duel.objects.bulk_create(duels)
+
+
 def _load_thumbs(comment: Comment, likes: int, dislikes: int, voters) -> None:
     """Thumbs from demo voters other than the author, and the counters from them."""
     others = [voter for voter in voters if voter.pk != comment.author_id]
@@ -206,6 +258,7 @@ def load_demo_data() -> LoadReport:
     for data, contender_list in lists:
         _load_demo_votes(report, contender_list, data["contenders"], voters)
         _load_demo_ballots(report, contender_list, data, voters)
-        count_list(contender_list)  # Schulze and Borda, from the votes and ballots.
+        _load_demo_duels(report, contender_list, data["contenders"], voters)
+        count_list(contender_list)  # Schulze, Borda and Duels, from the votes, ballots and duels.
         backfill_list(report, contender_list)  # Months of daily ranks behind today's.
     return report

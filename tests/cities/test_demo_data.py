@@ -16,8 +16,8 @@ from cities.models import (
     Source,
 )
 from comments.counts import find_drift
-from comments.demo import load_demo_data
-from comments.models import Ballot, BallotEntry, CountedMethod, MethodStanding, Vote
+from comments.demo import DEMO_DUELS_PER_VOTER, load_demo_data
+from comments.models import Ballot, BallotEntry, CountedMethod, Duel, MethodStanding, Vote
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -47,6 +47,7 @@ def database_snapshot() -> dict:
     snapshot["votes"] = list(Vote.objects.order_by("pk").values())
     snapshot["ballots"] = list(Ballot.objects.order_by("pk").values())
     snapshot["ballot entries"] = list(BallotEntry.objects.order_by("pk").values())
+    snapshot["duels"] = list(Duel.objects.order_by("pk").values())
     snapshot["ranked counts"] = list(
         MethodStanding.objects.order_by("contender", "method").values(
             "contender", "method", "rank", "score"
@@ -202,6 +203,27 @@ def test_demo_voters_cast_ballots_on_every_open_list():
     assert Ballot.objects.count() == 40 * open_lists.count()
     assert not Ballot.objects.filter(contender_list__is_open=False).exists()
     assert set(BallotEntry.objects.values_list("position", flat=True)) == set(range(1, 11))
+    call_command("rank_lists", "--check", stdout=io.StringIO(), stderr=io.StringIO())
+
+
+def test_demo_voters_answer_duels_on_every_open_list_mostly_for_the_better_placed():
+    load_demo_data()
+
+    open_lists = ContenderList.objects.filter(is_open=True)
+    voters = User.objects.filter(email__endswith="@demo.techvote.example").count()
+    assert Duel.objects.count() == DEMO_DUELS_PER_VOTER * voters * open_lists.count()
+    assert Duel.objects.filter(winner=None).exists()  # Some "can't decide".
+    for contender_list in open_lists:
+        order = list(
+            Contender.objects.approved().ranked(contender_list).values_list("pk", flat=True)
+        )
+        decided = contender_list.duels.exclude(winner=None)
+        favourites = sum(
+            order.index(duel.winner_id)
+            == min(order.index(duel.left_id), order.index(duel.right_id))
+            for duel in decided
+        )
+        assert 0.6 < favourites / decided.count() < 0.9  # Mostly, with upsets.
     call_command("rank_lists", "--check", stdout=io.StringIO(), stderr=io.StringIO())
 
 
