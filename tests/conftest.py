@@ -2,6 +2,7 @@ import importlib
 import shutil
 from contextlib import contextmanager
 
+import hypothesis
 import pytest
 from django.core.cache import caches
 from django.db import connection
@@ -10,6 +11,11 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.factories import CityFactory, ContenderFactory, ContenderListFactory, UserFactory
 from tests.servers import OwnRedis
+
+# Property tests check what the code does, not how fast: on a shared 2-core CI
+# machine, running both suites at once, a 200 ms example deadline trips at random.
+hypothesis.settings.register_profile("techvote", deadline=None)
+hypothesis.settings.load_profile("techvote")
 
 
 def pytest_collection_modifyitems(config, items):
