@@ -333,12 +333,16 @@ class ContenderListQuerySet(models.QuerySet):
         """Annotate what the list's last Schulze/Borda count found, for its pages.
 
         `counted_at` (None if never counted), `count_ballots`, `count_voters`,
-        `count_contenders`, `condorcet_counted` and `condorcet_winner_id`:
-        subqueries on the list's row, so no query of their own. Both counted
-        methods are stored by one job from the same rows, so the Schulze
-        count's row speaks for both. The counts are ListCount rows, which the
-        job writes (comments.tallies); pages read them through the reverse
-        relation `counts`, so cities imports nothing of comments for it.
+        `count_contenders`, `condorcet_counted`, `condorcet_winner_id` and
+        `count_digest`; and of the rank intervals' bootstrap, `intervals_at`
+        (None if never resampled), `intervals_rounds` and `intervals_digest`
+        (the count's digest when they are of the same rows): subqueries on
+        the list's row, so no query of their own. The counted methods are
+        stored by one job from the same rows, and resampled by one other, so
+        the Schulze count's row speaks for all. The counts are ListCount rows,
+        which the jobs write (comments.tallies, comments.uncertainty); pages
+        read them through the reverse relation `counts`, so cities imports
+        nothing of comments for it.
         """
         counts = self.model._meta.get_field("counts").related_model.objects
         latest = counts.filter(contender_list=OuterRef("pk"), method=RankingMethod.SCHULZE)
@@ -350,6 +354,9 @@ class ContenderListQuerySet(models.QuerySet):
             "condorcet_counted": "condorcet_counted",
             "condorcet_winner_id": "condorcet_winner_id",
             "count_digest": "inputs_digest",
+            "intervals_at": "bootstrapped_at",
+            "intervals_rounds": "rounds",
+            "intervals_digest": "bootstrap_digest",
         }
         return self.annotate(
             **{name: Subquery(latest.values(field)[:1]) for name, field in fields.items()}

@@ -716,7 +716,8 @@ class ListCount(models.Model):
     """The latest count of a list by a ranked method: when, from what, and what it found.
 
     Written only by comments.tallies, with the list's MethodStanding rows, in
-    one transaction.
+    one transaction; the bootstrap's fields (rounds to bootstrap_digest) by
+    comments.uncertainty, which resamples after the count, in a job of its own.
     """
 
     contender_list = models.ForeignKey(
@@ -751,6 +752,15 @@ class ListCount(models.Model):
         default=0,
         help_text="Contenders with a rank interval: all, or the leading ones (Schulze).",
     )
+    bootstrapped_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the rank intervals were resampled (None: never)."
+    )
+    bootstrap_digest = models.CharField(
+        max_length=64,
+        blank=True,
+        default="",
+        help_text="The inputs digest of the rows the rank intervals were resampled from.",
+    )
 
     class Meta:
         constraints = [
@@ -765,6 +775,8 @@ class ListCount(models.Model):
 
 # Below this many members resampled, a rank interval is mostly noise: pages say so instead.
 MIN_RESAMPLED_MEMBERS = 10
+# What the bootstrap job stores on a MethodStanding (comments.uncertainty); the count keeps them.
+INTERVAL_FIELDS = ("rank_lower", "rank_upper", "top_ten_chance", "conservative_rank", "band")
 
 
 def _of_its_count(field: str) -> models.Subquery:
@@ -842,8 +854,9 @@ class MethodStanding(models.Model):
         blank=True,
         help_text="Duels only: the counted duels it was in, can't-decide answers included.",
     )
-    # The bootstrap's findings (comments.counting.bootstrap); empty for a
-    # contender it did not resample (past Schulze's leading ones, or no members).
+    # The bootstrap's findings (comments.counting.bootstrap, INTERVAL_FIELDS);
+    # empty for a contender it did not resample (past Schulze's leading ones,
+    # or no members).
     rank_lower = models.PositiveIntegerField(
         null=True, blank=True, help_text="Best rank of the 95% interval."
     )

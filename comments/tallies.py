@@ -19,6 +19,12 @@ most one count per list waits at a time, so a burst of votes costs one
 count. `celery beat` counts every list again periodically. Counting is
 idempotent: the same rows give the same results, so a job run twice, or
 retried after a worker died, changes nothing.
+
+How sure each rank is (the bootstrap's rank intervals) is not counted here:
+resampling every method a few hundred times takes ten times as long as the
+count, so each count queues it as a job of its own once it commits
+(comments.uncertainty). The count keeps the intervals the last bootstrap
+stored, and ListCount says which rows each was worked out from.
 """
 
 import hashlib
@@ -29,6 +35,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from scipy import sparse
+from threadpoolctl import threadpool_limits
 
 from cities.models import Contender, ContenderList, ContenderStatus
 from comments.counting.bradley_terry import (
@@ -42,6 +49,7 @@ from comments.counting.preferences import tier_matrix
 from comments.counting.ranks import ranks_from_scores
 from comments.counting.schulze import count_schulze
 from comments.models import (
+    INTERVAL_FIELDS,
     Ballot,
     BallotEntry,
     CountedMethod,
@@ -50,7 +58,7 @@ from comments.models import (
     MethodStanding,
     Vote,
 )
-from comments.uncertainty import Resampled, resample
+from comments.tasks import queue_bootstrap
 
 
 @dataclass(frozen=True)
@@ -115,16 +123,8 @@ def read_inputs(contender_list: ContenderList) -> ListInputs:
     return ListInputs(contender_ids, ballot_rows, vote_rows, duel_rows)
 
 
-# What a standing stores beyond rank and score, in Tally.extras' order.
-STANDING_EXTRAS = (
-    "strength",
-    "comparisons",
-    "rank_lower",
-    "rank_upper",
-    "top_ten_chance",
-    "conservative_rank",
-    "band",
-)
+# What a count stores on a standing beyond rank and score, in Tally.extras' order.
+STANDING_EXTRAS = ("strength", "comparisons")
 
 
 @dataclass(frozen=True)
@@ -146,37 +146,31 @@ class Tally:
     duelists: int
     strengths: dict[int, float]
     comparisons: dict[int, int]
-    resampled: dict[str, Resampled]
 
     def findings(self, method: str) -> dict:
         """What the count of `method` found, as its ListCount stores it."""
-        bootstrap = self.resampled[method].findings()
         if method == CountedMethod.BRADLEY_TERRY:
             return {
                 "ballots": 0,
                 "voters": self.duelists,
                 "condorcet_counted": 0,
                 "condorcet_winner_id": None,
-                **bootstrap,
             }
         return {
             "ballots": self.ballots,
             "voters": self.voters,
             "condorcet_counted": self.condorcet_counted,
             "condorcet_winner_id": self.condorcet_winner_id,
-            **bootstrap,
         }
 
     def extras(self, method: str, contender_id: int) -> dict:
         """The fields of a standing beyond rank and score: the Duels method's strength and
-        comparisons, and every method's rank interval."""
-        interval = self.resampled[method].standing(contender_id)
+        comparisons."""
         if method != CountedMethod.BRADLEY_TERRY:
-            return {"strength": None, "comparisons": None, **interval}
+            return {"strength": None, "comparisons": None}
         return {
             "strength": self.strengths[contender_id],
             "comparisons": self.comparisons[contender_id],
-            **interval,
         }
 
 
@@ -196,16 +190,41 @@ def preference_tiers(inputs: ListInputs) -> sparse.csr_array:
     )
 
 
+def one_blas_thread() -> threadpool_limits:
+    """Keep BLAS (Bradley-Terry's dense solves) to one thread while a job counts.
+
+    OpenBLAS starts a thread per core for each solve, and those threads wait
+    on each other whenever the cores are busy with anything else (web and
+    queue workers share them): on the benchmark's two cores under load, a
+    1,000 x 1,000 solve took 20 to 35 times as long as on one thread.
+    """
+    return threadpool_limits(limits=1, user_api="blas")
+
+
 @dataclass(frozen=True)
 class DuelCount:
     """The Duels method's count: strengths, scores and comparisons (n,), in join order."""
 
-    table: Duels
     strengths: np.ndarray
     scores: np.ndarray
     comparisons: np.ndarray
     duels: int
     duelists: int
+
+
+def decided_duels(contender_ids: np.ndarray, duel_rows: np.ndarray) -> Duels:
+    """The duels with a winner, by member: what Bradley-Terry fits and its bootstrap draws."""
+    decided = duel_rows[duel_rows[:, 3] != 0]
+    members = np.unique(decided[:, 0])
+    winners = decided[:, 3]
+    losers = np.where(decided[:, 1] == winners, decided[:, 2], decided[:, 1])
+    return duels_from_rows(
+        n_members=len(members),
+        n_contenders=len(contender_ids),
+        members=np.searchsorted(members, decided[:, 0]),
+        winners=np.searchsorted(contender_ids, winners),
+        losers=np.searchsorted(contender_ids, losers),
+    )
 
 
 def count_duels(contender_ids: np.ndarray, duel_rows: np.ndarray) -> DuelCount:
@@ -214,35 +233,28 @@ def count_duels(contender_ids: np.ndarray, duel_rows: np.ndarray) -> DuelCount:
     With the prior (DUEL_PRIOR_DUELS > 0) and no decided duel at all, every
     strength is 1 and every score 50.
     """
-    decided = duel_rows[duel_rows[:, 3] != 0]
-    members = np.unique(decided[:, 0])
-    winners = decided[:, 3]
-    losers = np.where(decided[:, 1] == winners, decided[:, 2], decided[:, 1])
-    duels = duels_from_rows(
-        n_members=len(members),
-        n_contenders=len(contender_ids),
-        members=np.searchsorted(members, decided[:, 0]),
-        winners=np.searchsorted(contender_ids, winners),
-        losers=np.searchsorted(contender_ids, losers),
-    )
+    duels = decided_duels(contender_ids, duel_rows)
     strengths = bradley_terry_strengths(duels.wins(), prior_duels=settings.DUEL_PRIOR_DUELS)
     sides = np.searchsorted(contender_ids, duel_rows[:, 1:3].ravel())
     # A lone contender has nobody to beat: even, as with no duel at all.
     alone = len(contender_ids) < 2
     scores = np.full(len(contender_ids), 50.0) if alone else win_chances(strengths)
     return DuelCount(
-        table=duels,
         strengths=strengths,
         scores=scores,
         comparisons=np.bincount(sides, minlength=len(contender_ids)),
-        duels=len(decided),
-        duelists=len(members),
+        duels=int(duels.by_member.sum()),
+        duelists=duels.by_member.shape[0],
     )
 
 
-def tally(inputs: ListInputs, *, seed: int) -> Tally:
-    """Count the inputs by Schulze, Borda and Duels (comments.counting), mapped back to ids,
-    with every method's rank intervals from a bootstrap seeded by `seed`."""
+def tally(inputs: ListInputs) -> Tally:
+    """Count the inputs by Schulze, Borda and Duels (comments.counting), mapped back to ids."""
+    with one_blas_thread():
+        return _tally(inputs)
+
+
+def _tally(inputs: ListInputs) -> Tally:
     ids = inputs.contender_ids
     ballot_members = np.unique(inputs.ballot_rows[:, 0])
     tiers = preference_tiers(inputs)
@@ -275,7 +287,6 @@ def tally(inputs: ListInputs, *, seed: int) -> Tally:
         duelists=duels.duelists,
         strengths=by_id(duels.strengths),
         comparisons=by_id(duels.comparisons),
-        resampled=resample(contender_ids=ids, tiers=tiers, duels=duels.table, seed=seed),
     )
 
 
@@ -306,17 +317,39 @@ def head_to_head_among(
     }
 
 
+def lock_list_for_counting(contender_list: ContenderList) -> None:
+    """Take the list row's lock that the count holds from its read to its write.
+
+    The bootstrap takes it too, for its write only, so that it never updates
+    standings a count is replacing.
+    """
+    list(ContenderList.objects.select_for_update().filter(pk=contender_list.pk).values("pk"))
+
+
+def _kept_intervals(contender_list: ContenderList) -> dict[tuple[str, int], dict]:
+    """The rank intervals the last bootstrap stored, by (method, contender id)."""
+    rows = MethodStanding.objects.filter(contender_list=contender_list).values_list(
+        "method", "contender_id", *INTERVAL_FIELDS
+    )
+    return {
+        (method, pk): dict(zip(INTERVAL_FIELDS, kept, strict=True)) for method, pk, *kept in rows
+    }
+
+
 @transaction.atomic
 def count_list(contender_list: ContenderList) -> Tally:
     """Count the list by every ranked method and store the results, replacing the last ones.
 
     Holds the list row's lock from the read to the write, so two counts of a
     list (two workers, or two in-process runs) take turns and the last one
-    stored is counted from the latest rows.
+    stored is counted from the latest rows. Each standing keeps the rank
+    interval the last bootstrap gave it until the one this count queues,
+    once it commits, stores the next.
     """
-    list(ContenderList.objects.select_for_update().filter(pk=contender_list.pk).values("pk"))
-    result = tally(read_inputs(contender_list), seed=contender_list.pk)
+    lock_list_for_counting(contender_list)
+    result = tally(read_inputs(contender_list))
     now = timezone.now()
+    kept = _kept_intervals(contender_list)
     MethodStanding.objects.filter(contender_list=contender_list).delete()
     MethodStanding.objects.bulk_create(
         MethodStanding(
@@ -326,6 +359,7 @@ def count_list(contender_list: ContenderList) -> Tally:
             rank=rank,
             score=result.scores[method][contender_id],
             **result.extras(method, contender_id),
+            **kept.get((method, contender_id), {}),
         )
         for method, ranks in result.ranks.items()
         for contender_id, rank in ranks.items()
@@ -343,12 +377,17 @@ def count_list(contender_list: ContenderList) -> Tally:
                 **result.findings(method),
             },
         )
+    queue_bootstrap(contender_list.pk)
     return result
 
 
 def find_count_drift(contender_list: ContenderList) -> list[str]:
-    """Where the stored results differ from a recount of the rows now (empty if none)."""
-    result = tally(read_inputs(contender_list), seed=contender_list.pk)
+    """Where the stored results differ from a recount of the rows now (empty if none).
+
+    The rank intervals are the bootstrap's, checked apart
+    (comments.uncertainty.find_bootstrap_drift).
+    """
+    result = tally(read_inputs(contender_list))
     stored = {
         (row.method, row.contender_id): (
             row.rank,

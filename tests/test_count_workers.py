@@ -3,7 +3,9 @@
 Two workers (or a worker and `rank_lists`) may be handed counts of the same
 list at once: the queue keeps at most one waiting, not one running. The
 count takes the list row's lock (SELECT ... FOR UPDATE) before it reads, so
-the second waits for the first to commit and then counts the newer rows.
+the second waits for the first to commit and then counts the newer rows. The
+bootstrap of a list's rank intervals has a lock of its own (an advisory
+one), so a second bootstrap waits for the first while the count goes on.
 A worker process killed half-way (out of memory, a deploy) leaves its task
 unacknowledged (CELERY_TASK_ACKS_LATE, CELERY_TASK_REJECT_ON_WORKER_LOST):
 the task goes back to the queue and runs again. Both on real processes: a
@@ -23,12 +25,15 @@ from pathlib import Path
 import psycopg
 import pytest
 from celery import Celery
+from django.core.cache import cache
 from django.db import connection
 
 from cities.models import ContenderList
 from comments.models import CountedMethod, ListCount, MethodStanding
 from comments.services import cast_vote
 from comments.tallies import count_list, find_count_drift
+from comments.tasks import BOOTSTRAP_PENDING_KEY
+from comments.uncertainty import BOOTSTRAP_LOCK, bootstrap_list
 from tests.factories import UserFactory
 from tests.helpers import run_at_once
 from tests.servers import BASE_DIR, OwnRedis, postgres_url
@@ -86,23 +91,31 @@ def eventually(condition, timeout: float = 60, what: str = "the condition"):
     raise AssertionError(f"{what} never came true in {timeout} s")
 
 
-def test_a_second_count_of_a_list_waits_for_the_one_holding_it(voted_list, make_ranked_list):
-    other_list = make_ranked_list(3)
-    holder, watcher = primary_connection(), primary_connection()
-    watcher.autocommit = True
-    hold_list_lock(holder, voted_list)
+def start_in_a_thread(job) -> tuple[threading.Thread, list[Exception]]:
+    """Run `job` in a thread of its own (its own connection); the list gets what it raised."""
     errors = []
 
-    def count():
+    def run():
         try:
-            count_list(ContenderList.objects.get(pk=voted_list.pk))
+            job()
         except Exception as error:
             errors.append(error)
         finally:
             connection.close()
 
-    counting = threading.Thread(target=count)
-    counting.start()
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, errors
+
+
+def test_a_second_count_of_a_list_waits_for_the_one_holding_it(voted_list, make_ranked_list):
+    other_list = make_ranked_list(3)
+    holder, watcher = primary_connection(), primary_connection()
+    watcher.autocommit = True
+    hold_list_lock(holder, voted_list)
+    counting, errors = start_in_a_thread(
+        lambda: count_list(ContenderList.objects.get(pk=voted_list.pk))
+    )
     try:
         eventually(lambda: waiting_for_a_lock(watcher), what="the count waiting for the lock")
         count_list(other_list)  # Another list's count does not wait.
@@ -180,6 +193,39 @@ def test_a_count_whose_worker_process_is_killed_runs_again(voted_list, tmp_path)
     assert again
     assert "WorkerLostError" in log_path.read_text()
     assert find_count_drift(voted_list) == []
+
+
+def waiting_for_the_bootstrap_lock(watcher: psycopg.Connection) -> list[int]:
+    rows = watcher.execute(
+        "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+        "AND wait_event_type = 'Lock' AND wait_event = 'advisory'"
+    ).fetchall()
+    return [pid for (pid,) in rows]
+
+
+def test_a_second_bootstrap_of_a_list_waits_while_its_count_goes_on(voted_list):
+    count_list(voted_list)  # And, in the process, the bootstrap it queues.
+    ListCount.objects.update(bootstrap_digest="")  # Forgotten: the next one resamples.
+    holder, watcher = primary_connection(), primary_connection()
+    watcher.autocommit = holder.autocommit = True
+    holder.execute("SELECT pg_advisory_lock(%s, %s)", [BOOTSTRAP_LOCK, voted_list.pk])
+    resampling, errors = start_in_a_thread(
+        lambda: bootstrap_list(ContenderList.objects.get(pk=voted_list.pk))
+    )
+    try:
+        eventually(lambda: waiting_for_the_bootstrap_lock(watcher), what="the bootstrap waiting")
+        # The count takes no bootstrap lock (nor queues one here: one waits already).
+        cache.set(BOOTSTRAP_PENDING_KEY.format(list_id=voted_list.pk), True)
+        count_list(voted_list)
+        assert set(ListCount.objects.values_list("bootstrap_digest", flat=True)) == {""}
+    finally:
+        holder.close()  # A bootstrap's worker gone: its lock goes with the connection.
+        resampling.join(timeout=60)
+        watcher.close()
+
+    assert not errors
+    stored = ListCount.objects.filter(contender_list=voted_list)
+    assert {count.bootstrap_digest == count.inputs_digest for count in stored} == {True}
 
 
 def pool_process_of(worker_pid: int) -> int:

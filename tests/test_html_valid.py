@@ -18,6 +18,7 @@ from cities.models import ContenderList
 from comments.moderation import hide_comment, make_moderator, suspend_user
 from comments.services import post_comment, report_comment
 from comments.tallies import count_list
+from comments.uncertainty import bootstrap_list
 from tests.browser.data import LIST_SLUG, build_site
 from tests.factories import UserFactory
 from tests.helpers import cast_noisy_ballots
@@ -75,8 +76,10 @@ def test_every_page_is_valid_html_for_visitors_and_members(tmp_path, settings):
     # Ballots enough for rank intervals and tied bands by Schulze and on the method page.
     ids = {contender.city.name: contender.pk for contender in site.contenders}
     cast_noisy_ballots(site.contender_list, ids, members=14)
-    # Counted, so the pages show when and from what (a <time> among them).
+    # Counted and resampled, so the pages show when and from what (a <time> among them),
+    # and each method's rank interval.
     count_list(ContenderList.objects.get(slug=LIST_SLUG))
+    bootstrap_list(ContenderList.objects.get(slug=LIST_SLUG))
     # A moderator with an open report waiting, and an entry in the public log.
     moderator = UserFactory(username="noor")
     make_moderator(moderator)

@@ -239,7 +239,9 @@ def fixed_curvature(
     if len(theta) > DENSE_SOLVE_LIMIT or prior_duels <= 0:
         return None
     factor = linalg.cho_factor(_Meetings.of(wins).curvature(theta, prior_duels).toarray())
-    return lambda gradient: linalg.cho_solve(factor, gradient)
+    # The factor is finite (it was just made) and so is every gradient: no need
+    # to scan both again on each of a bootstrap's thousands of steps.
+    return lambda gradient: linalg.cho_solve(factor, gradient, check_finite=False)
 
 
 def _newton(

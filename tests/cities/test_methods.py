@@ -13,6 +13,7 @@ from comments.models import CountedMethod, ListCount, MethodStanding, RankSnapsh
 from comments.services import cast_vote
 from comments.tallies import count_list
 from comments.templatetags.times import isotime
+from comments.uncertainty import bootstrap_list
 from tests.factories import CityFactory, ContenderFactory, ContenderListFactory, UserFactory
 from tests.helpers import WIKIPEDIA_BALLOTS, cast_ballots
 
@@ -138,6 +139,43 @@ def test_a_counted_method_shows_how_fresh_its_count_is(client, disputed):
     counted_at = ListCount.objects.get(contender_list=contender_list, method=SCHULZE).counted_at
     assert f'datetime="{isotime(counted_at)}"' in html  # To the second: valid HTML.
     assert "This list's official method is Net votes." in html
+
+
+def test_a_counted_method_shows_how_fresh_its_rank_intervals_are(client, disputed):
+    contender_list, ids = disputed
+    url = list_url(contender_list, method=SCHULZE)
+    assert "Rank intervals not resampled yet: they follow the count." in (
+        client.get(url).content.decode()
+    )
+
+    bootstrap_list(contender_list)
+    caches["pages"].clear()
+    html = client.get(url).content.decode()
+
+    resampled_at = ListCount.objects.get(contender_list=contender_list, method=SCHULZE)
+    assert (
+        f'Rank intervals resampled <time datetime="{isotime(resampled_at.bootstrapped_at)}">'
+        in html
+    )
+    assert "from the same rows." in html
+
+    cast_votes(ids["A"], up=3)
+    count_list(contender_list)  # Its bootstrap still to come.
+    caches["pages"].clear()
+    html = client.get(url).content.decode()
+
+    assert "from the rows of another count: they are resampled after each count." in html
+
+
+def test_the_method_page_shows_how_fresh_the_rank_intervals_are(client, wikipedia_list):
+    contender_list, _ = wikipedia_list
+    bootstrap_list(contender_list)
+
+    html = client.get(method_url(contender_list)).content.decode()
+
+    assert "Rank intervals resampled" in html
+    assert "from the same rows." in html
+    assert "in 95% of 200 recounts of the list" in html
 
 
 def test_a_list_never_counted_says_so_and_stands_by_net_votes(client):

@@ -5,8 +5,12 @@ from django.template.loader import render_to_string
 
 from cities.models import Contender
 from comments.models import MIN_RESAMPLED_MEMBERS, CountedMethod, MethodStanding
-from comments.tallies import count_list
-from tests.comments.test_tallies import WIKIPEDIA_BALLOTS, cast_ballots, lettered_list
+from tests.comments.test_tallies import (
+    WIKIPEDIA_BALLOTS,
+    cast_ballots,
+    count_and_bootstrap,
+    lettered_list,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +26,7 @@ def page_of(client, contender_id) -> str:
 def test_the_contender_page_shows_each_methods_rank_with_its_interval(client):
     contender_list, ids = lettered_list("ABCDE")
     cast_ballots(contender_list, ids, WIKIPEDIA_BALLOTS)
-    count_list(contender_list)
+    count_and_bootstrap(contender_list)
 
     html = page_of(client, ids["E"])
 
@@ -39,7 +43,7 @@ def test_the_contender_page_shows_each_methods_rank_with_its_interval(client):
 def test_a_rank_whose_interval_spans_other_places_is_statistically_tied(client):
     contender_list, ids = lettered_list("ABCDE")
     cast_ballots(contender_list, ids, WIKIPEDIA_BALLOTS)
-    count_list(contender_list)
+    count_and_bootstrap(contender_list)
     tied = MethodStanding.objects.filter(contender_list=contender_list, method="borda")
     tied = [row for row in tied if row.rank_lower != row.rank_upper]
     clear = MethodStanding.objects.filter(
@@ -55,7 +59,7 @@ def test_a_rank_whose_interval_spans_other_places_is_statistically_tied(client):
 def test_too_few_voters_say_so_instead_of_an_interval(client):
     contender_list, ids = lettered_list("ABCDE")
     cast_ballots(contender_list, ids, {"ABCDE": MIN_RESAMPLED_MEMBERS - 1})
-    count_list(contender_list)
+    count_and_bootstrap(contender_list)
 
     html = page_of(client, ids["A"])
 
@@ -83,7 +87,7 @@ def test_the_interval_include_needs_only_a_standing():
 def test_a_method_nobody_answered_shows_no_rank(client):
     contender_list, ids = lettered_list("ABCDE")
     cast_ballots(contender_list, ids, WIKIPEDIA_BALLOTS)
-    count_list(contender_list)  # Ballots, but no duels.
+    count_and_bootstrap(contender_list)  # Ballots, but no duels.
 
     html = page_of(client, ids["A"])
 

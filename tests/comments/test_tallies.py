@@ -1,4 +1,5 @@
-"""Counting lists by Schulze, Borda and Duels from the stored rows, and checking it."""
+"""Counting lists by Schulze, Borda and Duels from the stored rows, resampling their rank
+intervals in the job each count queues, and checking both."""
 
 import io
 
@@ -7,6 +8,8 @@ from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from hypothesis import HealthCheck, given, settings, strategies
+from scipy import linalg
+from threadpoolctl import threadpool_info, threadpool_limits
 
 from cities.models import Contender
 from comments.ballots import save_ballot, withdraw_ballot
@@ -15,7 +18,8 @@ from comments.models import CountedMethod, ListCount, MethodStanding
 from comments.moderation import make_moderator, reject_contender, void_votes
 from comments.services import cast_vote
 from comments.tallies import count_list, find_count_drift
-from comments.tasks import PENDING_KEY
+from comments.tasks import BOOTSTRAP_PENDING_KEY, PENDING_KEY
+from comments.uncertainty import bootstrap_list, find_bootstrap_drift
 from tests.factories import CityFactory, ContenderFactory, ContenderListFactory, UserFactory
 from tests.helpers import WIKIPEDIA_BALLOTS, cast_ballots
 
@@ -252,17 +256,53 @@ def rank_lists(*args) -> str:
     return out.getvalue()
 
 
-def test_rank_lists_counts_and_check_finds_what_changed_since(letters):
+def test_rank_lists_counts_and_check_finds_what_changed_since(
+    letters, django_capture_on_commit_callbacks
+):
     contender_list, ids = letters
     cast_ballots(contender_list, ids, {"ABCDE": 2})
 
-    assert "1 lists counted" in rank_lists("--list", contender_list.slug)
-    assert "every stored result matches" in rank_lists("--check")
+    with django_capture_on_commit_callbacks(execute=True):  # The bootstrap each count queues.
+        assert "1 lists counted" in rank_lists("--list", contender_list.slug)
+    assert "every stored result and rank interval matches" in rank_lists("--check")
 
     cast_ballots(contender_list, ids, {"EDCBA": 3})
     with pytest.raises(CommandError, match="stored results differ from a recount"):
         rank_lists("--check")
     assert find_count_drift(contender_list)  # What the command listed.
+
+
+def test_check_reports_rank_intervals_of_other_rows_as_stale(letters):
+    contender_list, ids = letters
+    cast_ballots(contender_list, ids, {"ABCDE": 12})
+    count_list(contender_list)
+    bootstrap_list(contender_list)
+    cast_ballots(contender_list, ids, {"EDCBA": 3})
+    count_list(contender_list)  # Its bootstrap not run yet.
+
+    assert find_count_drift(contender_list) == []
+    stale = find_bootstrap_drift(contender_list)
+    assert len(stale) == len(CountedMethod)
+    assert all("are stale: resampled at" in line for line in stale)
+    with pytest.raises(CommandError, match="3 stored rank intervals are stale or differ"):
+        rank_lists("--check")
+
+
+def test_check_finds_a_rank_interval_that_differs_from_a_bootstrap(letters):
+    contender_list, ids = letters
+    cast_ballots(contender_list, ids, WIKIPEDIA_BALLOTS)
+    count_list(contender_list)
+    bootstrap_list(contender_list)
+    assert find_bootstrap_drift(contender_list) == []
+    resampled = intervals(contender_list, BORDA)[ids["A"]]
+    lower, upper, *rest = resampled
+
+    MethodStanding.objects.filter(contender_id=ids["A"], method=BORDA).update(rank_upper=upper + 1)
+
+    assert find_bootstrap_drift(contender_list) == [
+        f"rank interval of contender {ids['A']} by borda: "
+        f"stored {(lower, upper + 1, *rest)}, resampled {resampled}"
+    ]
 
 
 def test_rank_lists_refuses_an_unknown_list(db):
@@ -339,6 +379,44 @@ def test_a_vote_queues_a_count(letters):
     assert standings(contender_list, ids, BORDA)["B"] == (1, 4)
 
 
+def test_a_count_queues_its_bootstrap_to_run_once_it_commits(
+    letters, django_capture_on_commit_callbacks
+):
+    contender_list, ids = letters
+    cast_ballots(contender_list, ids, WIKIPEDIA_BALLOTS)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        count_list(contender_list)
+        assert set(intervals(contender_list, BORDA).values()) == {(None,) * 5}
+
+    assert None not in set(intervals(contender_list, BORDA).values())
+    found = ListCount.objects.get(contender_list=contender_list, method=BORDA)
+    assert found.bootstrap_digest == found.inputs_digest
+    assert cache.get(BOOTSTRAP_PENDING_KEY.format(list_id=contender_list.pk)) is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_vote_brings_the_count_and_then_the_bootstrap(letters):
+    contender_list, ids = letters
+
+    cast_vote(user=UserFactory(), contender_id=ids["B"], value=1)
+
+    found = ListCount.objects.get(contender_list=contender_list, method=BORDA)
+    assert found.bootstrapped_at is not None
+    assert found.bootstrap_digest == found.inputs_digest
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_bootstrap_already_waiting_takes_no_second_one(letters):
+    contender_list, ids = letters
+    cache.set(BOOTSTRAP_PENDING_KEY.format(list_id=contender_list.pk), True)
+
+    cast_vote(user=UserFactory(), contender_id=ids["B"], value=1)
+
+    found = ListCount.objects.get(contender_list=contender_list, method=BORDA)
+    assert found.bootstrapped_at is None  # Counted, but the waiting bootstrap has not run.
+
+
 # --- How sure the ranks are: the bootstrap ---------------------------------------------------
 
 
@@ -361,14 +439,21 @@ def widths(contender_list, method) -> int:
     return sum(upper - lower for lower, upper, *_ in intervals(contender_list, method).values())
 
 
-def test_every_method_stores_rank_intervals_and_a_recount_stores_the_same(letters):
+def count_and_bootstrap(contender_list) -> None:
+    """The count, then the bootstrap it queues, one after the other as the queue runs them."""
+    count_list(contender_list)
+    bootstrap_list(contender_list)
+
+
+def test_every_method_stores_rank_intervals_and_the_same_seed_stores_the_same(letters):
     contender_list, ids = letters
     cast_ballots(contender_list, ids, WIKIPEDIA_BALLOTS)
     answer_duels(contender_list, ids, WIKIPEDIA_DUELS)
 
-    count_list(contender_list)
+    count_and_bootstrap(contender_list)
     first = {method: intervals(contender_list, method) for method in CountedMethod}
-    count_list(contender_list)
+    ListCount.objects.update(bootstrap_digest="")  # Forgotten: the next one resamples again.
+    assert bootstrap_list(contender_list) is not None
 
     for method in CountedMethod:
         assert intervals(contender_list, method) == first[method]
@@ -390,18 +475,87 @@ def test_every_method_stores_rank_intervals_and_a_recount_stores_the_same(letter
     )
     assert duels.resampled_members == 22
     assert find_count_drift(contender_list) == []
+    assert find_bootstrap_drift(contender_list) == []
+
+
+def test_the_count_stores_no_intervals_and_keeps_the_last_bootstraps(letters):
+    contender_list, ids = letters
+    cast_ballots(contender_list, ids, WIKIPEDIA_BALLOTS)
+    count_list(contender_list)
+    assert set(intervals(contender_list, BORDA).values()) == {(None,) * 5}
+    bootstrap_list(contender_list)
+    resampled = intervals(contender_list, BORDA)
+    first = ListCount.objects.get(contender_list=contender_list, method=BORDA)
+    assert first.bootstrap_digest == first.inputs_digest
+    assert first.bootstrapped_at is not None
+
+    cast_ballots(contender_list, ids, {"ABCDE": 20})
+    count_list(contender_list)
+
+    assert intervals(contender_list, BORDA) == resampled
+    again = ListCount.objects.get(contender_list=contender_list, method=BORDA)
+    assert again.inputs_digest != first.inputs_digest
+    assert (again.bootstrap_digest, again.bootstrapped_at) == (
+        first.bootstrap_digest,
+        first.bootstrapped_at,
+    )
+
+
+def test_a_bootstrap_of_the_rows_it_last_resampled_is_skipped(letters):
+    contender_list, ids = letters
+    cast_ballots(contender_list, ids, WIKIPEDIA_BALLOTS)
+    count_and_bootstrap(contender_list)
+    resampled_at = ListCount.objects.get(contender_list=contender_list, method=BORDA)
+    count_list(contender_list)  # Nothing changed.
+
+    assert bootstrap_list(contender_list) is None
+
+    stored = ListCount.objects.get(contender_list=contender_list, method=BORDA)
+    assert stored.bootstrapped_at == resampled_at.bootstrapped_at
+
+
+def test_a_bootstrap_before_any_count_has_nothing_to_resample_for(letters):
+    contender_list, ids = letters
+    cast_ballots(contender_list, ids, WIKIPEDIA_BALLOTS)
+
+    assert bootstrap_list(contender_list) is None
+    assert not ListCount.objects.filter(contender_list=contender_list).exists()
+
+
+def test_the_count_and_the_bootstrap_keep_blas_to_one_thread(letters, monkeypatch):
+    """OpenBLAS's thread per core made each dense solve 20 to 35 times slower on busy cores."""
+    seen = []
+
+    def watching(solver):
+        def watched(*args, **kwargs):
+            blas = [info for info in threadpool_info() if info["user_api"] == "blas"]
+            seen.append(max(info["num_threads"] for info in blas))
+            return solver(*args, **kwargs)
+
+        return watched
+
+    for name in ("solve", "cho_factor", "cho_solve"):
+        monkeypatch.setattr(linalg, name, watching(getattr(linalg, name)))
+    contender_list, ids = letters
+    answer_duels(contender_list, ids, WIKIPEDIA_DUELS)
+
+    with threadpool_limits(limits=2, user_api="blas"):  # Two cores' worth, whatever the machine.
+        count_and_bootstrap(contender_list)
+
+    assert seen
+    assert set(seen) == {1}
 
 
 def test_the_intervals_shrink_as_members_are_added(letters):
     """The same electorate four times over: each rank is surer, none less sure."""
     contender_list, ids = letters
     cast_ballots(contender_list, ids, WIKIPEDIA_BALLOTS)
-    count_list(contender_list)
+    count_and_bootstrap(contender_list)
     before = {method: widths(contender_list, method) for method in (SCHULZE, BORDA)}
 
     for _ in range(3):
         cast_ballots(contender_list, ids, WIKIPEDIA_BALLOTS)
-    count_list(contender_list)
+    count_and_bootstrap(contender_list)
 
     for method in (SCHULZE, BORDA):
         assert widths(contender_list, method) < before[method]
@@ -410,10 +564,11 @@ def test_the_intervals_shrink_as_members_are_added(letters):
 def test_a_list_nobody_voted_on_stores_no_intervals(letters):
     contender_list, _ = letters
 
-    count_list(contender_list)
+    count_and_bootstrap(contender_list)
 
     assert set(intervals(contender_list, BORDA).values()) == {(None,) * 5}
-    assert ListCount.objects.get(contender_list=contender_list, method=BORDA).rounds == 0
+    found = ListCount.objects.get(contender_list=contender_list, method=BORDA)
+    assert (found.rounds, found.bootstrap_digest) == (0, found.inputs_digest)
 
 
 def test_a_list_of_one_contender_counts_it_first_and_even_by_every_method(db):
