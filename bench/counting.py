@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from comments.counting.bootstrap import (
     bootstrap_borda,
@@ -246,28 +247,33 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--subset", type=int, default=100, help="Schulze bootstrap subset")
     args = parser.parse_args(argv)
     sizes = args.contenders or [1_000, 10_000]
-    summary = []
-    for size in sizes:
-        # The bootstrap targets are for the 1,000-contender list; bigger ones count once.
-        rounds = args.rounds if size <= 1_000 else 0
-        results = bench_list(size, rounds, limit=args.limit, subset=args.subset)
-        timing = {label.split(" (")[0]: seconds for label, seconds, _ in results}
-        job = timing["tier matrix from the rows"] + timing["Schulze + Borda job"]
-        booted = sum(s for label, s, _ in results if label.startswith("bootstrap"))
-        line = f"{size:,} contenders: tier matrix + Schulze + Borda {job:.1f} s"
-        if size <= 1_000:
-            line += f" (target {JOB_TARGET_SECONDS:.0f} s: {verdict(job, JOB_TARGET_SECONDS)})"
-        if rounds:
-            total = job + timing["Bradley-Terry"] + booted
-            line += (
-                f", with Bradley-Terry and the bootstraps {total:.1f} s (target "
-                f"{BOOTSTRAP_TARGET_SECONDS:.0f} s: {verdict(total, BOOTSTRAP_TARGET_SECONDS)})"
-            )
-        summary.append(line)
+    # One BLAS thread, as the counting jobs keep to (comments.tallies.one_blas_thread).
+    with threadpool_limits(limits=1, user_api="blas"):
+        summary = [summarise(size, args) for size in sizes]
     peak_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\nPeak resident memory of the process: {peak_rss:,.0f} MB")
     print("Summary: " + "; ".join(summary))
     return 0
+
+
+def summarise(size: int, args) -> str:
+    """Bench one list size and say how it fares against the targets, in one line."""
+    # The bootstrap targets are for the 1,000-contender list; bigger ones count once.
+    rounds = args.rounds if size <= 1_000 else 0
+    results = bench_list(size, rounds, limit=args.limit, subset=args.subset)
+    timing = {label.split(" (")[0]: seconds for label, seconds, _ in results}
+    job = timing["tier matrix from the rows"] + timing["Schulze + Borda job"]
+    booted = sum(s for label, s, _ in results if label.startswith("bootstrap"))
+    line = f"{size:,} contenders: tier matrix + Schulze + Borda {job:.1f} s"
+    if size <= 1_000:
+        line += f" (target {JOB_TARGET_SECONDS:.0f} s: {verdict(job, JOB_TARGET_SECONDS)})"
+    if rounds:
+        total = job + timing["Bradley-Terry"] + booted
+        line += (
+            f", with Bradley-Terry and the bootstraps {total:.1f} s (target "
+            f"{BOOTSTRAP_TARGET_SECONDS:.0f} s: {verdict(total, BOOTSTRAP_TARGET_SECONDS)})"
+        )
+    return line
 
 
 if __name__ == "__main__":

@@ -16,7 +16,10 @@ after the ballot saves, that every ballot holds the ten cities it was sent.
 Then it grows the big list tenfold and measures the pages again.
 
 --tiny builds a small world and loads each scenario for a second: what CI
-runs so that the generator and the runner keep working.
+runs so that the generator and the runner keep working. --only counting
+times the counting jobs alone, without gunicorn or wrk; with --keep-world it
+times them on the world the database already holds (and grows nothing
+unless --grow-to says so).
 """
 
 import argparse
@@ -521,32 +524,35 @@ def flush_bench_cache(env: dict[str, str]) -> None:
         redis.Redis.from_url(BENCH_REDIS_URL).flushdb()
 
 
-# Times the job's own function in a fresh process: its peak memory is the
-# job's plus Django's, never the benchmark's.
+# Times one job's own function in a fresh process: its peak memory is the
+# job's plus Django's, never the benchmark's. The count's process queues no
+# bootstrap (CELERY_TASK_ALWAYS_EAGER off: it would run in the count's time);
+# the bootstrap forgets the last one first, so that it resamples, not skips.
 COUNT_JOB_SCRIPT = """
 import sys, time, django
 django.setup()
 from cities.models import ContenderList
+from comments.models import ListCount
 from comments.tallies import count_list
-contender_list = ContenderList.objects.get(slug=sys.argv[1])
+from comments.uncertainty import bootstrap_list
+job, contender_list = sys.argv[1], ContenderList.objects.get(slug=sys.argv[2])
+if job == "bootstrap":
+    ListCount.objects.filter(contender_list=contender_list).update(bootstrap_digest="")
 started = time.perf_counter()
-count_list(contender_list)
+(bootstrap_list if job == "bootstrap" else count_list)(contender_list)
 print(time.perf_counter() - started)
 """
+COUNT_JOBS = {
+    "count": "the count: Schulze, Borda and Duels",
+    "bootstrap": "the bootstrap: every method's rank intervals",
+}
 
 
-def time_count_job(env: dict[str, str], slug: str) -> dict:
-    """Run the queued counting job (comments.tallies.count_list) on one list: seconds, memory."""
-    from cities.models import Contender
-    from comments.models import BallotEntry, Duel, Vote
-
-    contenders = Contender.objects.approved().filter(contender_list__slug=slug).count()
-    entries = BallotEntry.objects.filter(ballot__contender_list__slug=slug).count()
-    votes = Vote.objects.filter(contender__contender_list__slug=slug).count()
-    duels = Duel.objects.filter(contender_list__slug=slug).count()
+def _run_job(env: dict[str, str], job: str, slug: str) -> dict:
+    """Seconds and peak memory of one job (COUNT_JOB_SCRIPT) in a process of its own."""
     process = subprocess.Popen(
-        [sys.executable, "-c", COUNT_JOB_SCRIPT, slug],
-        env=env,
+        [sys.executable, "-c", COUNT_JOB_SCRIPT, job, slug],
+        env={**env, "CELERY_TASK_ALWAYS_EAGER": "false"},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
@@ -556,35 +562,55 @@ def time_count_job(env: dict[str, str], slug: str) -> dict:
     process.stdout.close()
     process.stderr.close()
     if process.returncode != 0:
-        raise SystemExit(f"The counting job failed:\n{error.decode()}")
+        raise SystemExit(f"The {job} job failed:\n{error.decode()}")
+    return {"seconds": float(output.split()[-1]), "peak_mb": usage.ru_maxrss / 1024}
+
+
+def time_count_job(env: dict[str, str], slug: str) -> dict:
+    """Run the queued count (comments.tallies.count_list) on one list, then the bootstrap it
+    queues (comments.uncertainty.bootstrap_list): seconds and peak memory of each."""
+    from cities.models import Contender
+    from comments.models import BallotEntry, Duel, Vote
+
     result = {
-        "contenders": contenders,
-        "votes": votes,
-        "ballot_entries": entries,
-        "duels": duels,
-        "seconds": float(output.split()[-1]),
-        "peak_mb": usage.ru_maxrss / 1024,
+        "contenders": Contender.objects.approved().filter(contender_list__slug=slug).count(),
+        "votes": Vote.objects.filter(contender__contender_list__slug=slug).count(),
+        "ballot_entries": BallotEntry.objects.filter(ballot__contender_list__slug=slug).count(),
+        "duels": Duel.objects.filter(contender_list__slug=slug).count(),
     }
-    say(
-        f"counting job, {slug}: {contenders:,} contenders, {result['seconds']:.2f} s, "
-        f"peak {result['peak_mb']:.0f} MB"
-    )
+    for job in COUNT_JOBS:
+        result[job] = _run_job(env, job, slug)
+        say(
+            f"{job} job, {slug}: {result['contenders']:,} contenders, "
+            f"{result[job]['seconds']:.2f} s, peak {result[job]['peak_mb']:.0f} MB"
+        )
     return result
 
 
 def count_job_table(runs: list[dict], out) -> None:
     out.write(
-        "\nThe counting job (Schulze, Borda and Duels from the votes, ballots and duels, "
-        "with the bootstrap's rank intervals, reading and storing included; peak memory of "
-        "its process):\n\n"
-        "| Big list | votes | ballot entries | duels | seconds | peak MB |\n"
-        "|---|---|---|---|---|---|\n"
+        "\nThe counting jobs on the big list (from its votes, ballots and duels, reading "
+        "and storing included; each in a process of its own, with its peak memory):\n\n"
+        "| Big list | job | votes | ballot entries | duels | seconds | peak MB |\n"
+        "|---|---|---|---|---|---|---|\n"
     )
     for run in runs:
-        out.write(
-            f"| {run['contenders']:,} contenders | {run['votes']:,} | {run['ballot_entries']:,} "
-            f"| {run['duels']:,} | {run['seconds']:.2f} | {run['peak_mb']:.0f} |\n"
-        )
+        for job, name in COUNT_JOBS.items():
+            out.write(
+                f"| {run['contenders']:,} contenders | {name} | {run['votes']:,} "
+                f"| {run['ballot_entries']:,} | {run['duels']:,} "
+                f"| {run[job]['seconds']:.2f} | {run[job]['peak_mb']:.0f} |\n"
+            )
+
+
+def time_counting_only(env: dict[str, str], options, world_contenders: int) -> None:
+    """--only counting: the counting jobs on the big list, and again once it is grown."""
+    runs = [time_count_job(env, BIG_LIST)]
+    if options.grow_to > world_contenders:
+        say(f"Growing the big list by {options.grow_to - world_contenders:,} contenders")
+        generate.grow_big_list(options.grow_to - world_contenders, out=sys.stderr)
+        runs.append(time_count_job(env, BIG_LIST))
+    count_job_table(runs, sys.stdout)
 
 
 def table(scenarios, floors, out) -> None:
@@ -648,6 +674,12 @@ def main(argv=None) -> None:
     parser.add_argument("--rounds", type=int, default=3, help="loads of each scenario")
     parser.add_argument("--tiny", action="store_true", help="a small world, 1 s a load (CI)")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument(
+        "--only", choices=["counting"], help="only time the counting jobs, without web load"
+    )
+    parser.add_argument(
+        "--keep-world", action="store_true", help="use the world the database holds, build none"
+    )
     options = parser.parse_args(argv)
     if options.tiny:
         for name, value in TINY_WORLD.items():
@@ -656,7 +688,7 @@ def main(argv=None) -> None:
 
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         raise SystemExit("Set DATABASE_URL to a PostgreSQL database the benchmark may fill.")
-    if shutil.which("wrk") is None:
+    if shutil.which("wrk") is None and options.only is None:
         raise SystemExit("wrk is missing: apt-get install wrk")
     ensure_database(os.environ["DATABASE_URL"])
     env = server_environment()
@@ -667,8 +699,17 @@ def main(argv=None) -> None:
     from django.core.management import call_command
 
     world = generate.world_from(options)
-    say(f"Building the world: {world}")
-    generate.build(world, replace=True, out=sys.stderr)
+    if options.keep_world:
+        from cities.models import Contender
+
+        call_command("migrate", verbosity=0)
+        world.contenders = Contender.objects.count()
+    else:
+        say(f"Building the world: {world}")
+        generate.build(world, replace=True, out=sys.stderr)
+    if options.only == "counting":
+        time_counting_only(env, options, world.contenders)
+        return
     call_command("collectstatic", interactive=False, verbosity=0)
     pools = create_pools(200 if options.tiny else 2_000)
     requests_per_post = 3_000 * options.duration * options.rounds
