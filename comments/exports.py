@@ -15,9 +15,10 @@ or method is one entry, with its recount in verify.py.
 
 Everything in an export is read from one snapshot of the database (one
 REPEATABLE READ transaction on PostgreSQL; SQLite's transactions already
-are one), and only when the stored Schulze, Borda and Duels results were counted
-from exactly the rows read (the count's digest); otherwise the list is
-counted first. So the export's results always follow from its own rows.
+are one), and only when the stored Schulze, Borda and Duels results were counted,
+and their rank intervals resampled, from exactly the rows read (the count's
+and the bootstrap's digests); otherwise the list is counted and resampled
+first. So the export's results always follow from its own rows.
 """
 
 import csv
@@ -40,6 +41,7 @@ from comments import verify
 from comments.models import CountedMethod, ListCount, MethodStanding, OpenDataExport
 from comments.pseudonyms import pseudonyms
 from comments.tallies import ListInputs, count_list, read_inputs
+from comments.uncertainty import bootstrap_list
 
 FORMAT = "techvote-open-data/1"
 MANIFEST = verify.MANIFEST
@@ -241,15 +243,16 @@ def _one_snapshot():
 
 
 def _read_snapshot(contender_list: ContenderList, day: date) -> Snapshot | None:
-    """Everything the export holds, or None when the stored counts are not of these rows."""
+    """Everything the export holds, or None when the stored counts or rank intervals are not
+    of these rows."""
     with _one_snapshot():
         inputs = read_inputs(contender_list)
         digests = set(
             ListCount.objects.filter(contender_list=contender_list).values_list(
-                "method", "inputs_digest"
+                "method", "inputs_digest", "bootstrap_digest"
             )
         )
-        if digests != {(method, inputs.digest) for method in CountedMethod.values}:
+        if digests != {(method, inputs.digest, inputs.digest) for method in CountedMethod.values}:
             return None
         contenders = list(
             Contender.objects.approved()
@@ -368,7 +371,10 @@ def export_list(*, contender_list: ContenderList, day: date | None = None) -> Ex
         snapshot = _read_snapshot(contender_list, day)
         if snapshot is not None:
             break
-        count_list(contender_list)  # The stored counts were not of the rows read.
+        # The stored counts or intervals were not of the rows read (a bootstrap
+        # of rows it already resampled is skipped).
+        count_list(contender_list)
+        bootstrap_list(contender_list)
     else:
         raise ExportRefused(f"{contender_list.slug}: votes kept changing while it was counted.")
     return _store(snapshot)

@@ -11,6 +11,7 @@ from comments.comments import delete_comment
 from comments.models import MethodStanding, RankSnapshot
 from comments.moderation import hide_comment
 from comments.tallies import count_list
+from comments.uncertainty import bootstrap_list
 from comments.votes import cast_vote
 from tests.factories import (
     CityFactory,
@@ -40,7 +41,7 @@ def walk(client, path, **params):
 
 @pytest.fixture
 def voted_list(make_ranked_list):
-    """Thirty cities, votes that reorder them, a pending city, and a fresh count."""
+    """Thirty cities, votes that reorder them, a pending city, and a fresh count, resampled."""
     contender_list = make_ranked_list(30)
     contenders = list(contender_list.contenders.order_by("pk"))
     voters = [UserFactory() for _ in range(4)]
@@ -54,6 +55,7 @@ def voted_list(make_ranked_list):
         status=ContenderStatus.PENDING,
     )
     count_list(contender_list)
+    bootstrap_list(contender_list)
     return contender_list
 
 

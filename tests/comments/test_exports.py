@@ -32,8 +32,9 @@ from comments.exports import (
     manifest_of,
 )
 from comments.models import MethodStanding, OpenDataExport, Vote
-from comments.tallies import find_count_drift
+from comments.tallies import count_list, find_count_drift
 from comments.tasks import export_every_list
+from comments.uncertainty import find_bootstrap_drift
 from comments.votes import cast_vote
 from techvote.celery import app
 from tests.factories import CityFactory, ContenderFactory, ContenderListFactory, UserFactory
@@ -313,6 +314,17 @@ def test_counts_not_yet_run_are_run_before_the_export(small_list, tmp_path):
     assert find_count_drift(small_list)
     folder = unpacked(export_list(contender_list=small_list).export, tmp_path)
     assert run_verifier(folder / "verify.py").stdout == "all 25 ranks match\n"
+
+
+def test_rank_intervals_not_yet_resampled_are_resampled_before_the_export(small_list, tmp_path):
+    count_list(small_list)  # The bootstrap it queues has not run: no interval stored.
+
+    folder = unpacked(export_list(contender_list=small_list).export, tmp_path)
+
+    published = [row for row in table(folder, "results") if row["method"] == "borda"]
+    assert published
+    assert all(row["rank_lower"] for row in published)
+    assert find_bootstrap_drift(small_list) == []
 
 
 def test_without_a_key_outside_debug_nothing_is_exported(small_list, settings):
