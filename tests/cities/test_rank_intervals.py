@@ -18,6 +18,7 @@ from cities.models import COUNTED_METHODS, ContenderList, RankingMethod
 from comments.duels import answer_duel
 from comments.models import MIN_RESAMPLED_MEMBERS, ListCount, MethodStanding
 from comments.tallies import count_list
+from comments.uncertainty import bootstrap_list
 from tests.comments.test_tallies import WIKIPEDIA_DUELS, answer_duels
 from tests.factories import CityFactory, ContenderFactory, ContenderListFactory, UserFactory
 from tests.helpers import WIKIPEDIA_BALLOTS, cast_ballots, cast_noisy_ballots
@@ -69,7 +70,9 @@ def cast_noisy_duels(contender_list, ids, *, members: int, seed: int = 5) -> Non
 
 
 def counted(contender_list) -> ContenderList:
+    """The list counted, then resampled by the bootstrap its count queues."""
     count_list(contender_list)
+    bootstrap_list(contender_list)
     return ContenderList.objects.get(pk=contender_list.pk)
 
 
