@@ -112,7 +112,8 @@ def _count(counters: list[tuple[str, int]]) -> list[int]:
 def check_rate_limit(user, action: str) -> None:
     """Count one `action` by `user`, or refuse it (429) if that passes a limit.
 
-    Call it before writing anything, so a refused request stores nothing.
+    Call it before writing anything, or after a write inside the same
+    transaction (duels, ballots), so that a refused request stores nothing.
     """
     is_new = timezone.now() - user.date_joined < settings.NEW_ACCOUNT_AGE
     limits = settings.RATE_LIMITS[action]["new" if is_new else "established"]
