@@ -409,6 +409,20 @@ class ContenderListQuerySet(models.QuerySet):
             }
         )
 
+    def with_contender_count(self):
+        """Annotate `contender_count`: the list's approved contenders, "of 210" on its pages.
+
+        A subquery on the list's row, so no query of its own.
+        """
+        approved = (
+            Contender.objects.approved()
+            .filter(contender_list=OuterRef("pk"))
+            .order_by()
+            .annotate(count=Func(template="COUNT(*)", output_field=IntegerField()))
+            .values("count")
+        )
+        return self.annotate(contender_count=Subquery(approved))
+
 
 class ContenderList(models.Model):
     """A question the community answers by ranking cities: "Most High Tech Cities"."""

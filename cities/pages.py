@@ -18,15 +18,20 @@ from itertools import groupby
 
 from django.conf import settings
 from django.core.cache import caches
+from django.db.models import Count, F, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from cities.forms import MAX_SHOWN_PAGES
 from cities.models import (
     COUNTED_METHODS,
     METHOD_NAMES,
     City,
     Contender,
     ContenderList,
+    Continent,
+    ranking_order,
     resampled_members_field,
 )
 from cities.rows import render_rows
@@ -43,17 +48,90 @@ SEARCH_RESULTS_LIMIT = 50
 
 
 @dataclass(frozen=True)
+class ListQuery:
+    """What a list page's address asks for: the pages, the method, the search and filters.
+
+    `first` to `last` are the pages the address names: one page, or every
+    page "Load more" had added when the address was left (?upto=); a
+    `partial` read (htmx's "Load more") is of the last one alone. `rising`
+    shows the contenders that climbed since the last daily snapshot, most
+    first.
+    """
+
+    first: int = 1
+    last: int = 1
+    partial: bool = False
+    method: str | None = None
+    terms: str = ""
+    continent: str = ""
+    country: str = ""
+    rising: bool = False
+
+    @property
+    def is_narrowed(self) -> bool:
+        """Whether the page shows a part of the list, not the ranking from the top."""
+        return bool(self.terms or self.continent or self.country or self.rising)
+
+    @property
+    def first_read(self) -> int:
+        """The first page whose rows are read: the last alone for a partial read."""
+        return self.last if self.partial else self.first
+
+    @property
+    def keeps_going(self) -> bool:
+        """Whether the page after the last still fits on this address (MAX_SHOWN_PAGES)."""
+        return self.last + 1 - self.first < MAX_SHOWN_PAGES
+
+    @property
+    def continent_name(self) -> str:
+        return Continent(self.continent).label if self.continent else ""
+
+    @property
+    def where(self) -> str:
+        """Where the filters look, as words: "from Japan", "in Asia" ("" for the whole world)."""
+        places = [f"from {self.country}"] if self.country else []
+        if self.continent:
+            places.append(f"in {self.continent_name}")
+        return " ".join(places)
+
+    @property
+    def heading(self) -> str:
+        """What a narrowed page shows: "Contenders in Asia matching “tok”", say."""
+        if self.rising:
+            return "Rising since yesterday"
+        words = ["Contenders", self.where, f"matching “{self.terms}”" if self.terms else ""]
+        return " ".join(word for word in words if word)
+
+    def method_for(self, contender_list: ContenderList) -> str:
+        """The method the page ranks by: the list's own for the rising view, as its arrows are."""
+        return contender_list.ranking if self.rising else self.method or contender_list.ranking
+
+
+@dataclass(frozen=True)
 class ContenderPage:
-    """One screen of a list: the Top Ten (first page only) and the contenders after them."""
+    """One screen of a list: the Top Ten (first page only) and the contenders after them.
+
+    `first` and `number` are the first and last pages shown; `position` is
+    where the first of `contenders` stands in what the page shows (the
+    list, or the part a search or filter keeps), `total` how many stand
+    there (None where the page cannot tell without a query of its own).
+    """
 
     top_ten: tuple[Contender, ...]
     contenders: tuple[Contender, ...]
     number: int
     has_next: bool
+    first: int = 1
+    position: int = 1
+    total: int | None = None
 
     @property
     def shown(self) -> tuple[Contender, ...]:
         return self.top_ten + self.contenders
+
+    @property
+    def last_position(self) -> int:
+        return self.position + len(self.contenders) - 1
 
 
 @dataclass(frozen=True)
@@ -138,6 +216,7 @@ class ListPage:
     # A member's page: the shared page its rows were laid on (cities.member_pages).
     shared: SharedListPage | None = None
     min_resampled_members = MIN_RESAMPLED_MEMBERS  # Published on the page: not a field.
+    query: ListQuery = ListQuery()
 
     @property
     def is_official(self) -> bool:
@@ -177,7 +256,13 @@ class ListPage:
     top_ten = property(lambda self: self.page.top_ten)
     contenders = property(lambda self: self.page.contenders)
     number = property(lambda self: self.page.number)
+    first = property(lambda self: self.page.first)
     has_next = property(lambda self: self.page.has_next)
+    position = property(lambda self: self.page.position)
+    last_position = property(lambda self: self.page.last_position)
+    total = property(lambda self: self.page.total)
+    query_narrowed = property(lambda self: self.query.is_narrowed)
+    keeps_going = property(lambda self: self.query.keeps_going)
     top_ten_rows = property(lambda self: self.rows[: len(self.page.top_ten)])
     contender_rows = property(lambda self: self.rows[len(self.page.top_ten) :])
     top_ten_groups = property(lambda self: row_groups(self.page.top_ten, self.top_ten_rows))
@@ -233,25 +318,26 @@ def other_ranks(contender: Contender, contender_list: ContenderList, method: str
     )
 
 
-def contender_page(
-    contender_list: ContenderList, terms: str, number: int, method: str | None = None
-) -> ContenderPage:
-    """The contenders one page of a list shows by `method`, with the Top Ten's most liked comments.
+def contender_page(contender_list: ContenderList, query: ListQuery) -> ContenderPage:
+    """The contenders one page of a list shows, with the Top Ten's most liked comments.
 
     Rows are read in ranking order by the method (the list's own by default),
     and a row's rank is its position there; each row also knows its rank by
-    every other method, counted for the page's rows in the same query. A search
-    result's rank is counted, since the rows before it are not on the page.
-    The arrows since yesterday compare ranks by the list's own method, so
-    they are shown under that method only. A counted method's rows carry
-    their rank interval, read in the same query, where the list shows them
-    (shows_intervals). The objects are fresh from the database: `rank`,
-    `other_ranks`, `rank_interval`, `top_comment` and the list are laid on
-    them here, before anything shares them.
+    every other method, counted for the page's rows in the same query. A
+    search's or a filter's rows, and the rising view's, come from
+    narrowed_rows. The arrows since yesterday compare ranks by the list's own
+    method, so they are shown under that method only (and the rising view is
+    read by it). A counted method's rows carry their rank interval, read in
+    the same query, where the list shows them (shows_intervals). The objects
+    are fresh from the database: `rank`, `other_ranks`, `rank_interval`,
+    `top_comment` and the list are laid on them here, before anything shares
+    them.
     """
-    method = method or contender_list.ranking
+    method = query.method_for(contender_list)
     with_intervals = shows_intervals(contender_list, method)
     per_page = settings.CONTENDERS_PER_PAGE
+    first = query.first_read
+    shown_rows = (query.last - first + 1) * per_page
     # The profile is long and no row shows it.
     contenders = (
         Contender.objects.approved()
@@ -261,19 +347,20 @@ def contender_page(
     )
     if method == contender_list.ranking:
         contenders = contenders.with_previous_rank()
-    if terms:
-        start = (number - 1) * per_page
-        matching = contenders.matching(terms).with_rank(method).with_interval(method)
-        rows = list(matching[start : start + per_page + 1])
+    if query.is_narrowed:
+        start = (first - 1) * per_page
+        narrowed = narrowed_rows(contenders, method, query).with_interval(method)
+        rows = list(narrowed[start : start + shown_rows + 1])
         for contender in rows:
             contender.other_ranks = ()
-        top_ten = []
+        top_ten, position = [], start + 1
+        total = None if query.rising else (rows[0].narrowed_total if rows else 0)
     else:
-        start = 0 if number == 1 else TOP_TEN + (number - 1) * per_page
+        start = 0 if first == 1 else TOP_TEN + (first - 1) * per_page
         # The other methods' ranks are counted for the page's rows alone: a
         # database would work them out for every row it skips to reach them.
         shown = contenders.filter(
-            pk__in=contenders.values("pk")[start : TOP_TEN + number * per_page + 1]
+            pk__in=contenders.values("pk")[start : TOP_TEN + query.last * per_page + 1]
         )
         rows = list(
             shown.with_rank_by(*compared_methods(contender_list, method)).with_interval(method)
@@ -281,14 +368,19 @@ def contender_page(
         for rank, contender in enumerate(rows, start=start + 1):
             contender.rank = rank
             contender.other_ranks = other_ranks(contender, contender_list, method)
-        top_ten, rows = (rows[:TOP_TEN], rows[TOP_TEN:]) if number == 1 else ([], rows)
-    if number > 1 and not rows:
+        top_ten, rows = (rows[:TOP_TEN], rows[TOP_TEN:]) if first == 1 else ([], rows)
+        position = start + len(top_ten) + 1
+        total = contender_list.contender_count
+    if first > 1 and not rows:
         raise Http404("This list has no contenders that far down.")
     page = ContenderPage(
         top_ten=tuple(top_ten),
-        contenders=tuple(rows[:per_page]),
-        number=number,
-        has_next=len(rows) > per_page,
+        contenders=tuple(rows[:shown_rows]),
+        number=query.last,
+        has_next=len(rows) > shown_rows,
+        first=first,
+        position=position,
+        total=total,
     )
     top_comments = Comment.objects.top_of(page.top_ten)
     recent = recent_ranks(page.shown)  # The rows' sparklines: one query for the page.
@@ -300,22 +392,49 @@ def contender_page(
             contender.previous_rank = None
         contender.recent_ranks = recent[contender.pk]
         contender.sparkline = sparkline(contender.recent_ranks)
-        contender.rank_interval = rank_interval(contender, shown=with_intervals, banded=not terms)
+        contender.rank_interval = rank_interval(
+            contender, shown=with_intervals, banded=not query.is_narrowed
+        )
     return page
 
 
-def _shared_list_page(
-    request, slug: str, terms: str, number: int, method: str | None
-) -> SharedListPage:
+def narrowed_rows(contenders, method: str, query: ListQuery):
+    """The part of the list a search, a filter or the rising view shows, each row with its rank.
+
+    A search's or a filter's rows keep the list's order, each with its rank
+    in the whole list counted (the rows before it are not on the page), and
+    `narrowed_total`, how many rows match, counted by the same query. The
+    rising view numbers the whole list in one pass (a window), then keeps the
+    contenders that gained places since the last snapshot (`contenders` must
+    carry with_previous_rank), most places first.
+    """
+    if query.rising:
+        return (
+            contenders.annotate(rank=Window(RowNumber(), order_by=ranking_order(method)))
+            .annotate(gain=F("previous_rank") - F("rank"))
+            .filter(gain__gt=0)
+            .order_by("-gain", "rank")
+        )
+    if query.terms:
+        contenders = contenders.matching(query.terms)
+    if query.continent:
+        contenders = contenders.filter(city__continent=query.continent)
+    if query.country:
+        contenders = contenders.filter(city__country__iexact=query.country)
+    return contenders.with_rank(method).annotate(narrowed_total=Window(Count("pk")))
+
+
+def _shared_list_page(request, slug: str, query: ListQuery) -> SharedListPage:
     """One page of a list with its rows as members see them: the same for all."""
     seconds = settings.ANONYMOUS_PAGE_SECONDS
-    basis = (slug, terms, number, method)
+    basis = (slug, query)
     key = "listpage:" + hashlib.blake2b(repr(basis).encode()).hexdigest()
     shared = caches["pages"].get(key) if seconds and not wants_fresh(request) else None
     if shared is None:
         lists = ContenderList.objects.with_latest_count().with_waiting_suggestions()
-        contender_list = get_object_or_404(lists.with_resampled_members(), slug=slug)
-        page = contender_page(contender_list, terms, number, method)
+        lists = lists.with_resampled_members().with_contender_count()
+        contender_list = get_object_or_404(lists, slug=slug)
+        page = contender_page(contender_list, query)
         member_rows = render_rows(request, page.shown, contender_list, as_member=True)
         shared = SharedListPage(contender_list, page, tuple(member_rows), time.time())
         if seconds:
@@ -323,21 +442,19 @@ def _shared_list_page(
     return shared
 
 
-def list_page(
-    request, *, slug: str, terms: str, number: int, method: str | None = None
-) -> ListPage:
-    """A page of a list by `method` (its official one by default) for this visitor.
+def list_page(request, *, slug: str, query: ListQuery) -> ListPage:
+    """A page of a list, as `query` asks (by its official method by default), for this visitor.
 
     A member's rows show their own votes. Anonymous visitors' rows link to
     the login page and back, so they are rendered (from the row cache) for
     the page's address.
     """
-    shared = _shared_list_page(request, slug, terms, number, method)
+    shared = _shared_list_page(request, slug, query)
     contender_list, shown = shared.contender_list, shared.page.shown
-    method = method or contender_list.ranking
+    method = query.method_for(contender_list)
     if not request.user.is_authenticated:
         rows = render_rows(request, shown, contender_list, as_member=False)
-        return ListPage(contender_list, shared.page, tuple(rows), method)
+        return ListPage(contender_list, shared.page, tuple(rows), method, query=query)
     your_votes = member_votes_in(request.user, contender_list.pk)
     rows = list(shared.member_rows)
     voted = [(i, c) for i, c in enumerate(shown) if c.pk in your_votes]
@@ -346,7 +463,7 @@ def list_page(
     )
     for (i, _), row in zip(voted, rendered, strict=True):
         rows[i] = row
-    return ListPage(contender_list, shared.page, tuple(rows), method, shared)
+    return ListPage(contender_list, shared.page, tuple(rows), method, shared, query)
 
 
 def city_page(request, *, slug: str) -> dict:

@@ -6,12 +6,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from cities.badges import badge_svg
-from cities.forms import ListPageForm, SearchForm
+from cities.forms import RISING, ListPageForm, SearchForm
 from cities.maps.pictures import city_locator_html, list_map_html
 from cities.member_pages import keep_list_page, kept_list_page, serves_kept_pages
 from cities.methods import method_page
-from cities.models import Contender, ContenderList
-from cities.pages import city_page, list_page, search_page
+from cities.models import Contender, ContenderList, Continent
+from cities.pages import ListQuery, city_page, list_page, search_page
 from cities.past import DayForm, DayRefused, past_list_page
 from techvote.htmx import refusal_partial
 from techvote.middleware import cache_for_anonymous
@@ -22,11 +22,11 @@ HOME_TEASER_SIZE = 3
 def _read_search_form(request, form_class=SearchForm) -> tuple[SearchForm, str]:
     """Validate ?q= and ?page=: the form, and the words to look for ("" if none or invalid).
 
-    A malformed page number is a missing page.
+    A malformed page number (?page=, ?upto=) is a missing page.
     """
     form = form_class(request.GET)
     terms = form.cleaned_data.get("q", "") if form.is_valid() else ""
-    if "page" in form.errors:
+    if {"page", "upto"} & form.errors.keys():
         raise Http404("No such page.")
     return form, terms
 
@@ -42,10 +42,13 @@ def home(request):
 @require_safe
 @cache_for_anonymous
 def list_detail(request, slug):
-    """A list: its Top Ten, then the contenders, 25 a page, or the ones matching a search.
+    """A list: its Top Ten, then the contenders, 25 a page, or the ones a search or filter keeps.
 
-    Ranked by the list's official method, or by another one with ?method=.
-    "Load more" with htmx gets the next rows alone (cities/_more_contenders.html).
+    Ranked by the list's official method, or by another one with ?method=;
+    ?sort=rising shows the contenders that climbed since yesterday.
+    "Load more" with htmx gets the next rows alone (cities/_more_contenders.html):
+    the last page its address names (?upto=), the one it leaves in the
+    address bar, so that coming back to the page shows every row loaded.
     A member's page is filled in from the one kept for every member at the
     address, when there is one (cities/member_pages.py).
     """
@@ -56,10 +59,9 @@ def list_detail(request, slug):
     if html is not None:
         return _list_response(HttpResponse(html))
     form, terms = _read_search_form(request, ListPageForm)
-    number = form.cleaned_data.get("page") or 1
-    method = form.cleaned_data.get("method") or None
+    query = _list_query(form, terms, partial=bool(request.htmx))
     try:
-        page = list_page(request, slug=slug, terms=terms, number=number, method=method)
+        page = list_page(request, slug=slug, query=query)
     except Http404 as missing:
         if not request.htmx:
             raise
@@ -69,9 +71,10 @@ def list_detail(request, slug):
         "form": form,
         "terms": terms,
         "page": page,
-        "method_param": method,
+        "method_param": query.method,
+        "continents": Continent.choices,
     }
-    if page.number == 1 and not terms and not request.htmx:
+    if page.first == 1 and not query.is_narrowed and not request.htmx:
         context["world_map"] = list_map_html(page.contender_list)
     template = "cities/_more_contenders.html" if request.htmx else "cities/list_detail.html"
     if may_keep and not form.errors:
@@ -83,6 +86,27 @@ def _list_response(response):
     """A list page's answer, which varies with HX-Request: htmx gets the rows alone."""
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+def _list_query(form: ListPageForm, terms: str, *, partial: bool) -> ListQuery:
+    """What the list page's valid query string asks for (its defaults where it is not valid).
+
+    An htmx "Load more" asks for the last page of its address alone: the rows
+    to add to those already on the screen.
+    """
+    data = form.cleaned_data
+    first = data.get("page") or 1
+    last = data.get("upto") or first
+    return ListQuery(
+        first=first,
+        last=last,
+        partial=partial,
+        method=data.get("method") or None,
+        terms=terms,
+        continent=data.get("continent") or "",
+        country=data.get("country") or "",
+        rising=data.get("sort") == RISING,
+    )
 
 
 def list_on_day(request, slug):

@@ -133,6 +133,10 @@
       return;
     }
     if (target.id === "contenders-list") {
+      // The address now names every page on the screen (?upto=), so that
+      // Back from a city comes to all these rows: replaced, not pushed, since
+      // Back should leave the list rather than unload rows one page at a time.
+      history.replaceState(history.state, "", requestConfig.path);
       const rows = [...target.querySelectorAll(ROWS)].slice(rowsBefore);
       announce(`${rows.length} more contenders loaded.`);
       const first = rows.length ? rows[0].querySelector("a") : null;

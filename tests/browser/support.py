@@ -78,7 +78,8 @@ TAB_ORDER_JS = (
     + """
   const selector = 'a[href], area[href], button, input, select, textarea, iframe, summary, '
     + '[tabindex], [contenteditable=""], [contenteditable="true"]';
-  const rendered = (el) => el.getClientRects().length > 0
+  // checkVisibility: the content of a closed <details> has boxes, but Tab skips it.
+  const rendered = (el) => el.getClientRects().length > 0 && el.checkVisibility()
     && getComputedStyle(el).visibility === "visible" && !el.closest("[inert]");
   const focusable = (el) => el.tabIndex >= 0 && !el.disabled && rendered(el)
     && !(el.tagName === "INPUT" && el.type === "hidden");
@@ -261,15 +262,24 @@ class UI:
         self.arrived(audit=audit)
 
     @contextmanager
-    def stays_in_place(self):
-        """The block must change the page without loading another one."""
+    def stays_in_place(self, *, same_address: bool = True):
+        """The block must change the page without loading another one.
+
+        "Load more" changes the address in place (`same_address=False`): the
+        page stays, the address bar names what it now shows, and the page is
+        checked for overflow at that address.
+        """
         self.page.evaluate("window.__stillHere = 'yes'")
         before = len(self.navigations)
         url = self.page.url
         yield
-        assert self.navigations[before:] == [], f"navigated to {self.navigations[before:]}"
         assert self.page.evaluate("window.__stillHere") == "yes", "the page was reloaded"
-        assert self.page.url == url
+        if same_address:
+            # A changed address would count as a navigation (in the same document).
+            assert self.navigations[before:] == [], f"navigated to {self.navigations[before:]}"
+            assert self.page.url == url
+        else:
+            self.assert_no_horizontal_overflow()  # Of the page at its new address.
 
     @contextmanager
     def acts(self):

@@ -38,9 +38,10 @@ def test_a_visitor_browses_a_list_loads_more_searches_and_opens_a_city(ui, javas
 
     load_more = page.get_by_role("link", name="Load more contenders")
     if javascript:
-        with ui.stays_in_place():
+        with ui.stays_in_place(same_address=False):
             ui.press(load_more)
             expect(contenders).to_have_count(50)
+        assert re.search(r"[?&]upto=2\b", page.url), page.url
         expect(contenders.nth(25)).to_contain_text(CITIES[35][0])
         expect(contenders.last).to_contain_text(CITIES[59][0])
         # The last page is shown: nothing more to load.
@@ -75,7 +76,7 @@ def test_load_more_moves_the_focus_to_the_first_new_contender_and_says_so(ui):
     page = ui.page
     ui.goto(LIST_PATH)
 
-    with ui.stays_in_place():
+    with ui.stays_in_place(same_address=False):
         ui.press(page.get_by_role("link", name="Load more contenders"))
         expect(page.get_by_role("link", name=CITIES[35][0], exact=True)).to_be_focused()
     expect(page.locator('p.visually-hidden[role="status"]')).to_have_text(

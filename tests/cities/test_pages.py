@@ -88,15 +88,15 @@ def test_load_more_by_htmx_gets_the_next_rows_and_the_next_link(client, make_ran
     contender_list = make_ranked_list(70)
     headers = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "contenders-list"}
 
-    second = client.get(list_url(contender_list, page=2), **headers)
-    last = client.get(list_url(contender_list, page=3), **headers)
+    second = client.get(list_url(contender_list, upto=2), **headers)
+    last = client.get(list_url(contender_list, upto=3), **headers)
 
     html = second.content.decode()
     assert "<html" not in html
     assert ranks_on(second, "contenders") == list(range(36, 61))
     assert html.count('<li class="contender"') == 25
     assert 'id="load-more" data-hx-swap-oob="outerHTML"' in html
-    assert 'data-hx-get="?page=3"' in html
+    assert 'data-hx-get="?upto=3"' in html
     assert '<p id="load-more" data-hx-swap-oob="delete"></p>' in last.content.decode()
     assert "HX-Request" in second.get("Vary", "")
 
