@@ -29,6 +29,7 @@ from comments.models import (
     VoteValue,
 )
 from comments.tallies import count_list
+from comments.uncertainty import bootstrap_list
 
 User = get_user_model()
 
@@ -260,5 +261,6 @@ def load_demo_data() -> LoadReport:
         _load_demo_ballots(report, contender_list, data, voters)
         _load_demo_duels(report, contender_list, data["contenders"], voters)
         count_list(contender_list)  # Schulze, Borda and Duels, from the votes, ballots and duels.
+        bootstrap_list(contender_list)  # Their rank intervals, now rather than once queued.
         backfill_list(report, contender_list)  # Months of daily ranks behind today's.
     return report
