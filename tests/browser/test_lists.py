@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from comments.services import cast_vote
 from tests.browser.data import CITIES, LIST_SLUG, LIST_TITLE, build_site
+from tests.browser.support import SCREENSHOTS
 from tests.factories import CityFactory, ContenderFactory, UserFactory
 
 pytestmark = pytest.mark.browser
@@ -22,6 +23,12 @@ def build_long_site(extra: int = 40):
     for _ in range(extra):
         ContenderFactory(contender_list=site.contender_list, city=CityFactory())
     return site
+
+
+def shoot(element, name: str) -> None:
+    """A picture of one element, where a whole page's would be too tall to look at."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    element.screenshot(path=SCREENSHOTS / f"{name}.png")
 
 
 def contender_rows(page):
@@ -74,6 +81,7 @@ def test_without_javascript_pages_have_their_title_place_and_links(ui, javascrip
     expect(page).to_have_title(f"{LIST_TITLE} — page 2 · TechVote")
     expect(page.get_by_text(f"Contenders 36{DASH}60 of 100")).to_be_visible()
     pages = page.get_by_role("navigation", name="Pages of this list")
+    shoot(pages, f"list-pager-{ui.device}")
     with ui.navigates():
         ui.press(pages.get_by_role("link", name="Next contenders"))
     expect(page).to_have_title(f"{LIST_TITLE} — page 3 · TechVote")
@@ -97,11 +105,12 @@ def test_a_phone_shows_compact_rows_with_the_rest_one_tap_away(ui, javascript):
     tokyo = page.get_by_role("region", name="The Top Ten").get_by_role("listitem").first
     summary = tokyo.locator(".contender__summary")
     comment = tokyo.locator(".top-comment")
-    disclosure = tokyo.get_by_text("About Tokyo and the top comment")
+    disclosure = tokyo.get_by_text("More about Tokyo", exact=True)
 
     expect(tokyo.get_by_role("link", name="Tokyo", exact=True)).to_be_visible()
     expect(tokyo.get_by_role("link", name="Contenders from Japan")).to_be_visible()
     expect(tokyo.locator(".vote__score")).to_be_visible()
+    shoot(tokyo, f"list-row-{ui.device}")
     if ui.device == "desktop":
         expect(summary).to_be_visible()
         expect(comment).to_be_visible()
@@ -112,7 +121,7 @@ def test_a_phone_shows_compact_rows_with_the_rest_one_tap_away(ui, javascript):
     ui.press(disclosure)
     expect(summary).to_be_visible()
     expect(comment).to_be_visible()
-    ui.screenshot("list-row-open")
+    shoot(tokyo, "list-row-open-phone")
     ui.assert_no_horizontal_overflow()
 
 
@@ -133,6 +142,8 @@ def test_a_visitor_narrows_the_list_to_a_continent_a_country_and_the_risers(ui, 
     )
     expect(results.get_by_role("listitem").first).to_contain_text("Sydney")
     expect(page).to_have_title(f"{LIST_TITLE}: Contenders in Oceania · TechVote")
+    if javascript:
+        shoot(page.get_by_role("navigation", name="Show"), f"list-filters-{ui.device}")
 
     ui.goto(LIST_PATH)
     with ui.navigates():

@@ -183,7 +183,7 @@ def test_a_rows_summary_and_top_comment_fold_into_one_disclosure(client, make_ra
     for row in rows:
         details = re.search(r'<details class="contender__more">(.*?)</details>', row, re.S)
         assert details, row
-        assert "<summary>About Testville" in details.group(1)
+        assert "<summary>More about Testville" in details.group(1)
         assert 'class="contender__summary"' in details.group(1)
         assert "<details" not in row.split("<details", 1)[0]  # Name and country stay outside.
         assert 'class="contender__name"' in row.split("<details", 1)[0]
