@@ -24,7 +24,7 @@ from django.http import QueryDict
 from django.urls import Resolver404, resolve
 
 from cities.models import LIVE_METHODS, Contender, ContenderList, RankingMethod
-from cities.pages import TOP_TEN, contender_page
+from cities.pages import TOP_TEN, ListQuery, contender_page
 from cities.rows import render_rows
 from comments.votes import member_votes_in
 
@@ -101,15 +101,20 @@ def moved_rows(request, shown: ShownRanks, *, city: str, before: int, after: int
     first, last = max(min(before, after), shown.first), min(max(before, after), shown.last)
     if last - first + 1 > MOVED_ROWS_LIMIT:
         return Move(rows=(), announcement=f"{announcement} Reload the page to see the new order.")
-    contender_list = ContenderList.objects.with_latest_count().get(slug=shown.slug)
+    contender_list = (
+        ContenderList.objects.with_latest_count()
+        .with_resampled_members()
+        .with_contender_count()
+        .get(slug=shown.slug)
+    )
     method = shown.method or contender_list.ranking
     if method not in LIVE_METHODS:
         return None
     contenders = []
     if first <= last:
-        for number in range(_page_of(first), _page_of(last) + 1):
-            page = contender_page(contender_list, "", number, method)
-            contenders += [c for c in page.shown if first <= c.rank <= last]
+        query = ListQuery(first=_page_of(first), last=_page_of(last), method=method)
+        page = contender_page(contender_list, query)
+        contenders = [c for c in page.shown if first <= c.rank <= last]
     votes = member_votes_in(request.user, contender_list.pk)
     rows = render_rows(request, contenders, contender_list, as_member=True, votes=votes)
     return Move(rows=tuple(rows), announcement=announcement)
