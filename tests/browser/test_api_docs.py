@@ -15,7 +15,7 @@ def test_the_docs_show_every_operation_and_try_one(ui, device):
     page = ui.page
     page.goto(ui.url("/api/v1/docs"))
     operations = page.locator(".opblock-summary-path")
-    expect(operations).to_have_count(8)
+    expect(operations).to_have_count(9)
     expect(operations.first).to_contain_text("/api/v1/lists")
     page.locator(".opblock-summary").first.click()
     page.get_by_role("button", name="Try it out").click()
