@@ -28,7 +28,7 @@ import json
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass, fields
 from datetime import date, datetime
 from pathlib import Path
 
@@ -77,6 +77,10 @@ class Standing:
     rank_upper: int | None = None
     top_ten_chance: float | None = None
     conservative_rank: int | None = None
+
+
+# A standing's columns in results.csv, and the MethodStanding fields they are read from.
+STANDING_FIELDS = tuple(field.name for field in fields(Standing))
 
 
 @dataclass(frozen=True)
@@ -130,17 +134,7 @@ def _duel_rows(snapshot: Snapshot) -> Iterator[Sequence]:
 def _result_rows(snapshot: Snapshot) -> Iterator[Sequence]:
     for method, standings in snapshot.results.items():
         for contender in snapshot.contenders:
-            standing = standings[contender.pk]
-            yield (
-                method,
-                contender.pk,
-                standing.rank,
-                standing.score,
-                standing.rank_lower,
-                standing.rank_upper,
-                standing.top_ten_chance,
-                standing.conservative_rank,
-            )
+            yield method, contender.pk, *astuple(standings[contender.pk])
 
 
 TABLES: tuple[Table, ...] = (
@@ -177,16 +171,7 @@ TABLES: tuple[Table, ...] = (
     Table("duels", ("member", "left_id", "right_id", "winner_id"), _duel_rows),
     Table(
         "results",
-        (
-            "method",
-            "contender_id",
-            "rank",
-            "score",
-            "rank_lower",
-            "rank_upper",
-            "top_ten_chance",
-            "conservative_rank",
-        ),
+        ("method", "contender_id", *STANDING_FIELDS),
         _result_rows,
     ),
 )
@@ -210,12 +195,11 @@ def _live_standings(method: str) -> Callable[[ContenderList], dict[int, Standing
 
 def _counted_standings(method: str) -> Callable[[ContenderList], dict[int, Standing]]:
     """A counted method's ranks as its last count stored them, with their intervals."""
-    fields = ("rank", "score", "rank_lower", "rank_upper", "top_ten_chance", "conservative_rank")
 
     def read(contender_list: ContenderList) -> dict[int, Standing]:
         rows = MethodStanding.objects.filter(
             contender_list=contender_list, method=method
-        ).values_list("contender_id", *fields)
+        ).values_list("contender_id", *STANDING_FIELDS)
         return {pk: Standing(*values) for pk, *values in rows}
 
     return read
