@@ -149,12 +149,13 @@ def demo_duel(size: int, voter_number: int, number: int) -> tuple[int, int, int 
     """Duel `number` of demo voter `voter_number` on a list of `size`, as places in the
     list's order (0 first): left, right, and the winner, or None for "can't decide".
 
-    Close pairs (one to three places apart); the better placed wins, but for
+    Close pairs (one to three places apart, never a contender against
+    itself however short the list); the better placed wins, but for
     one answer in four, and one in eleven is undecided, so the Duels method
     mostly follows the list with a few upsets.
     """
     first = (voter_number * 5 + number * 11) % size
-    second = (first + 1 + (voter_number + number) % 3) % size
+    second = (first + 1 + (voter_number + number) % min(3, size - 1)) % size
     left, right = (first, second) if (voter_number + number) % 2 else (second, first)
     if (voter_number + number) % 11 == 0:
         return left, right, None

@@ -16,7 +16,7 @@ from cities.models import (
     Source,
 )
 from comments.counts import find_drift
-from comments.demo import DEMO_DUELS_PER_VOTER, load_demo_data
+from comments.demo import DEMO_DUELS_PER_VOTER, demo_duel, load_demo_data
 from comments.models import Ballot, BallotEntry, CountedMethod, Duel, MethodStanding, Vote
 
 pytestmark = pytest.mark.django_db
@@ -251,3 +251,13 @@ def test_the_startup_list_is_ranked_by_schulze_on_its_page(client):
     assert page.top_ten[0].is_condorcet_winner
     san_jose = next(c for c in page.top_ten if c.city.slug == "san-jose")
     assert (RankingMethod.NET_VOTES, 1) in {(o.method, o.rank) for o in san_jose.other_ranks}
+
+
+def test_a_demo_duel_is_always_between_two_contenders_even_on_short_lists():
+    for size in range(2, 12):
+        for voter in range(72):
+            for number in range(1, DEMO_DUELS_PER_VOTER + 1):
+                left, right, winner = demo_duel(size, voter, number)
+                assert left != right
+                assert {left, right} <= set(range(size))
+                assert winner in (left, right, None)
