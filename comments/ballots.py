@@ -17,6 +17,7 @@ from comments.models import BALLOT_SIZE, Ballot, BallotEntry
 from comments.ratelimits import check_rate_limit
 from comments.standing import ensure_can_participate
 from comments.tasks import queue_count
+from techvote.prepared import prepared_cursor
 
 
 def open_list(contender_list_id: int) -> ContenderList:
@@ -71,7 +72,7 @@ def _upsert_if_open(
     """
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     chosen = ", ".join(["%s"] * len(contender_ids))
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {Ballot._meta.db_table} "
             "(user_id, contender_list_id, created_at, updated_at) "
@@ -109,12 +110,23 @@ def _refusal(contender_list_id: int, contender_ids: list[int]) -> ActionRefused:
 
 
 def _replace_entries(ballot_id: int, contender_ids: list[int]) -> None:
-    """The ballot's entries, all of them, made `contender_ids` best first: two statements."""
-    BallotEntry.objects.filter(ballot_id=ballot_id).delete()
-    BallotEntry.objects.bulk_create(
-        BallotEntry(ballot_id=ballot_id, contender_id=contender_id, position=position)
-        for position, contender_id in enumerate(contender_ids, start=1)
-    )
+    """The ballot's entries, all of them, made `contender_ids` best first: two statements.
+
+    In SQL, prepared (techvote.prepared): the ORM's delete and bulk_create
+    spent longer building the two statements than the database spent on them.
+    """
+    table = BallotEntry._meta.db_table
+    rows = ", ".join(["(%s, %s, %s)"] * len(contender_ids))
+    with prepared_cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE ballot_id = %s", [ballot_id])
+        cursor.execute(
+            f"INSERT INTO {table} (ballot_id, contender_id, position) VALUES {rows}",
+            [
+                value
+                for position, contender_id in enumerate(contender_ids, start=1)
+                for value in (ballot_id, contender_id, position)
+            ],
+        )
 
 
 @transaction.atomic

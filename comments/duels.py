@@ -29,6 +29,7 @@ from comments.models import DUEL_REASON_MAX_LENGTH, CountedMethod, Duel
 from comments.ratelimits import check_rate_limit
 from comments.standing import ensure_can_participate
 from comments.tasks import queue_count
+from techvote.prepared import prepared_cursor
 
 # A stranger's duels draw from this seed: every anonymous visitor sees the same first pair.
 ANONYMOUS_SEED = 0
@@ -158,7 +159,7 @@ def _insert_if_open(answer: _Answer) -> bool:
     (and without the two round trips of a savepoint).
     """
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(
             _INSERT_IF_OPEN_SQL,
             asdict(answer) | {"now": now, "approved": Contender.Status.APPROVED},

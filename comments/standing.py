@@ -11,10 +11,11 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import transaction
 
 from comments.exceptions import ActionRefused
 from comments.models import Suspension
+from techvote.prepared import prepared_cursor
 
 LOG_IN_FIRST = "Log in to take part."
 
@@ -80,7 +81,7 @@ def standing_of(user: AbstractBaseUser) -> Standing:
         return Standing(verified=True, suspension_reason=None)
     # Written in SQL: it runs before every vote of a member not remembered,
     # and building it with the ORM took ten times longer than answering it.
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(_STANDING_SQL, [user.pk, user.pk])
         verified, suspension_reason = cursor.fetchone()
     standing = Standing(verified=bool(verified), suspension_reason=suspension_reason)

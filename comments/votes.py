@@ -49,6 +49,7 @@ from comments.tasks import queue_count
 from comments.transitions import DELETE, INSERT, NONE, UPDATE, ensure_choice, transition
 from comments.wilson import wilson_lower_bound, wilson_lower_bound_sql
 from techvote import generations
+from techvote.prepared import prepared_cursor
 
 
 @dataclass
@@ -85,7 +86,7 @@ class _VoteRead:
 
 
 def _read_for_vote(user_id: int, contender_id: int) -> _VoteRead | None:
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(_VOTE_READ_SQL, [user_id, user_id, user_id, contender_id])
         row = cursor.fetchone()
     if row is None:
@@ -236,7 +237,7 @@ def _vote_now_holds(user_id: int, contender_id: int, value: int) -> bool:
     request (a double click, a second submit) asked for the same thing, the
     member got what they asked and is answered as a success.
     """
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(
             f"SELECT value FROM {Vote._meta.db_table} "
             "WHERE user_id = %s AND contender_id = %s AND voided_at IS NULL",
@@ -258,7 +259,7 @@ def _write_vote(user_id: int, contender_id: int, read: _VoteRead, value: int) ->
     table = Vote._meta.db_table
     as_read = "id = %s AND value = %s AND voided_at IS " + ("NOT NULL" if read.voided else "NULL")
     row_change = INSERT if read.vote_id is None else (DELETE if value == NONE else UPDATE)
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         if row_change == INSERT:
             # The unique constraint turns away a row another request inserted
             # meanwhile; DO NOTHING lets this transaction go on to ask why,
@@ -297,7 +298,7 @@ def apply_vote_change(contender: Contender, *, up: int, down: int) -> None:
     up, down = int(up), int(down)  # Literals in the SQL below: our own -1, 0 or 1.
     greatest = "GREATEST" if connection.vendor == "postgresql" else "MAX"
     wilson = wilson_lower_bound_sql(f"upvotes + {up}", f"downvotes + {down}", greatest)
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(
             f"UPDATE {Contender._meta.db_table} SET upvotes = upvotes + {up}, "
             f"downvotes = downvotes + {down}, score = score + {up - down}, "

@@ -172,6 +172,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The write paths' own statements are prepared the first time a connection
+    # runs them (techvote/prepared.py); Django's cursors never prepare. Off for
+    # a connection pooler that cannot keep prepared statements.
+    DATABASES["default"]["OPTIONS"] = {
+        "prepare_threshold": 0 if env_bool("PREPARED_STATEMENTS", True) else None
+    }
 
 # Read replicas (streaming standbys of the primary): DATABASE_REPLICA_URL,
 # comma-separated, adds an alias per replica; page views read from one of
