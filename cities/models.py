@@ -2,7 +2,7 @@ import operator
 from functools import reduce
 
 from django.conf import settings
-from django.db import models
+from django.db import DEFAULT_DB_ALIAS, models
 from django.db.models import (
     Case,
     F,
@@ -28,6 +28,7 @@ from cities.search import (
     site_search,
     words_in_fields,
 )
+from techvote.prepared import prepared_cursor
 
 
 class Continent(models.TextChoices):
@@ -287,7 +288,34 @@ def ranks_before(method: str, values: dict) -> list[Q]:
     return terms
 
 
+# What a post to a list's page reads of the list (ContenderListQuerySet.header).
+_HEADER_FIELDS = ("id", "title", "slug", "is_open")
+
+
 class ContenderListQuerySet(models.QuerySet):
+    def header(self, slug: str) -> "ContenderList | None":
+        """The list with this slug, or None: its id, title, slug and whether it is open,
+        every other field deferred (read on first use, like `only()`'s).
+
+        For the pages that read their list before each post (duels, ballot
+        saves): one prepared statement (techvote.prepared), since building the
+        ORM's `get(slug=...)` cost three times as much as running this. Reads
+        the whole table, whatever the queryset's filters.
+        """
+        table = self.model._meta.db_table
+        with prepared_cursor() as cursor:
+            cursor.execute(
+                f"SELECT {', '.join(_HEADER_FIELDS)} FROM {table} WHERE slug = %s", [slug]
+            )
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        pk, title, slug, is_open = row
+        # Read on the primary, as every read of a post is (techvote/replicas.py).
+        return self.model.from_db(
+            DEFAULT_DB_ALIAS, _HEADER_FIELDS, (pk, title, slug, bool(is_open))
+        )
+
     def search(self, terms: str):
         """Lists matching the words, best first."""
         return site_search(

@@ -491,6 +491,18 @@ def _log_in_to_rank(request, contender_list: ContenderList):
     return login_first(request, reverse("comments:ballot", args=[contender_list.slug]))
 
 
+def _list_posted_to(request, slug: str) -> ContenderList:
+    """The list a page is about, or 404: for a post only its header
+    (ContenderList.objects.header), which is all a post that succeeds reads of it
+    before it redirects; a page that is shown reads the whole list."""
+    if request.method != "POST":
+        return get_object_or_404(ContenderList, slug=slug)
+    contender_list = ContenderList.objects.header(slug)
+    if contender_list is None:
+        raise Http404("No such list.")
+    return contender_list
+
+
 @GET_OR_POST
 def ballot(request, slug):
     """A member's own top ten of a list: shown, and saved whole on each post.
@@ -498,13 +510,16 @@ def ballot(request, slug):
     The search (?q=) offers cities to add; the post goes back to the same
     address, so the member lands on the same search after saving.
     """
-    contender_list = get_object_or_404(ContenderList, slug=slug)
+    contender_list = _list_posted_to(request, slug)
     if not request.user.is_authenticated:
         return _log_in_to_rank(request, contender_list)
     search = SearchForm(request.GET)
     terms = search.cleaned_data.get("q", "") if search.is_valid() else ""
 
     def page(form: BallotForm, status: int):
+        nonlocal contender_list
+        if request.method == "POST":  # The whole list, for the page.
+            contender_list = ContenderList.objects.get(pk=contender_list.pk)
         context = {
             "contender_list": contender_list,
             "page": ballot_page(
@@ -567,7 +582,7 @@ def duel(request, slug):
     Anonymous visitors may try one: nothing of it is stored, and they are
     asked to sign up to be counted.
     """
-    contender_list = get_object_or_404(ContenderList, slug=slug)
+    contender_list = _list_posted_to(request, slug)
     here = reverse("comments:duel", args=[contender_list.slug])
     form = None
     if request.method == "POST":
@@ -594,6 +609,7 @@ def duel(request, slug):
                 return refuse(request, refusal, here)
             messages.success(request, "Counted. Here is the next duel.")
             return redirect(here)
+        contender_list = ContenderList.objects.get(pk=contender_list.pk)  # The whole list.
     try:
         context = duel_page(request, contender_list=contender_list, form=form)
     except ActionRefused as refusal:

@@ -117,3 +117,21 @@ def test_later_votes_the_same_day_keep_the_first_snapshot(member, make_ranked_li
 
     assert RankSnapshot.objects.count() == 3
     assert Contender.objects.filter(pk=second).with_previous_rank().get().previous_rank == 2
+
+
+def test_a_lists_header_reads_what_a_post_needs_and_defers_the_rest(db):
+    contender_list = ContenderList.objects.create(
+        title="Fastest trams", slug="fastest-trams", question="Which city?", is_open=False
+    )
+
+    header = ContenderList.objects.header("fastest-trams")
+
+    assert (header.pk, header.title, header.slug, header.is_open) == (
+        contender_list.pk,
+        "Fastest trams",
+        "fastest-trams",
+        False,
+    )
+    assert header.get_deferred_fields() >= {"question", "ranking", "description"}
+    assert header.question == "Which city?"  # Read on first use.
+    assert ContenderList.objects.header("slowest-trams") is None

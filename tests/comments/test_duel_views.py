@@ -264,6 +264,7 @@ def test_a_closed_or_tiny_list_says_so(member_client, member, make_ranked_list):
 
 def test_a_missing_list_is_404(member_client, db):
     assert member_client.get("/lists/nowhere/duel/").status_code == 404
+    assert member_client.post("/lists/nowhere/duel/", {"answer": "left"}).status_code == 404
 
 
 @pytest.mark.parametrize("size", [8, 80])
