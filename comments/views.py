@@ -393,7 +393,12 @@ def suggest(request, slug):
 
 
 def _shown_ranks(request):
-    """The list page an htmx vote came from, and the ranks it shows, if its rows can move."""
+    """The list page an htmx vote came from, and the ranks it shows, if its rows can move.
+
+    None for a plain post: its answer is a redirect, which moves no rows.
+    """
+    if not request.htmx:
+        return None
     form = ShownRanksForm(request.POST)
     if not form.is_valid():  # Our script's hint, not the vote: without it, rows stay put.
         return None
