@@ -3,7 +3,7 @@
 A list page is the same for every member but for their name and unread count
 in the header (with its logout form), the CSRF token of its forms and which of their vote
 buttons are pressed. So a member's request renders it with slots for those
-(techvote.slots) and keeps it in the process's "pages" cache for as long as
+(techvote.slots) and keeps it in the process's "kept" cache for as long as
 the list data it shows is shared (cities.pages); the next members' pages at
 that address are the kept HTML with their own parts filled in: their header
 (itself kept per member), a token, and for each row they voted on, that row
@@ -72,7 +72,7 @@ def _row_slot(index: int) -> str:
 
 def kept_list_page(request) -> str | None:
     """The member's page from the kept one, or None if none is kept or a pressed row is not."""
-    kept = caches["pages"].get(_key(request))
+    kept = caches["kept"].get(_key(request))
     if kept is None:
         return None
     votes = member_votes_in(request.user, kept.contender_list_id)
@@ -125,7 +125,7 @@ def keep_list_page(request, template: str, context: dict) -> str:
             shared.member_rows,
             tuple((c.pk, up, down) for c, (up, down) in zip(shown, keys, strict=True)),
         )
-        caches["pages"].set(_key(request), kept, seconds)
+        caches["kept"].set(_key(request), kept, seconds)
     return _fill(request, html, page.rows)
 
 
@@ -152,16 +152,16 @@ def account_nav(user, csrf_token: str) -> str:
     """The header's account part for a member who is not staff, as base.html includes it.
 
     Rendering it took longer than the rest of a kept page's filling, so it
-    is kept in the row cache by the member's name and count of unread
+    is kept in the process's "kept" cache by the member's name and count of unread
     notifications (their user row's, techvote.auth), with a slot for the token.
     """
     member = _NamedMember(user.username, getattr(user, "unread_notifications", 0))
     key = "account-nav:" + hashlib.blake2b(repr(member).encode(), digest_size=16).hexdigest()
-    nav = caches["fragments"].get(key)
+    nav = caches["kept"].get(key)
     if nav is None:
         markers = Markers()
         nav = markers.split(
             render_to_string(ACCOUNT_NAV_TEMPLATE, {"user": member, "csrf_token": markers["csrf"]})
         )
-        caches["fragments"].set(key, nav)
+        caches["kept"].set(key, nav)
     return nav.fill({"csrf": csrf_token})

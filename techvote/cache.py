@@ -15,6 +15,8 @@ import time
 
 import redis
 from django.core.cache import caches
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 from techvote import generations
@@ -142,3 +144,39 @@ for _name in (
     "clear",
 ):
     setattr(RedisWithDatabaseFallback, _name, _fall_back(_name))
+
+
+class FrozenMemoryCache(LocMemCache):
+    """The process's own memory, handing back the very object it was given.
+
+    Django's local-memory cache pickles every value it stores and unpickles
+    it on every read, so that a caller can change what it got without
+    changing what is kept. A signed-in member's list page is a kept page of
+    some 100 KB (cities/member_pages.py), and unpickling it took a tenth of
+    the page's time. Values kept here are never changed by anyone: frozen
+    dataclasses of strings and tuples only, which is what makes handing the
+    same object to every request safe.
+    """
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        key = self.make_and_validate_key(key, version=version)
+        with self._lock:
+            if not self._has_expired(key):
+                return False
+            self._set(key, value, timeout)
+            return True
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        key = self.make_and_validate_key(key, version=version)
+        with self._lock:
+            self._set(key, value, timeout)
+
+    def get(self, key, default=None, version=None):
+        key = self.make_and_validate_key(key, version=version)
+        with self._lock:
+            if self._has_expired(key):
+                self._delete(key)
+                return default
+            value = self._cache[key]
+            self._cache.move_to_end(key, last=False)
+        return value

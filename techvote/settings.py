@@ -247,6 +247,14 @@ CACHES["pages"] = {
     "LOCATION": "pages",
     "OPTIONS": {"MAX_ENTRIES": 1_000},
 }
+# Members' kept list pages and headers (cities/member_pages.py): frozen, so
+# read without the copy a pickle makes (techvote.cache.FrozenMemoryCache).
+CACHES["kept"] = {
+    "BACKEND": "techvote.cache.FrozenMemoryCache",
+    "LOCATION": "kept",
+    "TIMEOUT": 60 * 60,
+    "OPTIONS": {"MAX_ENTRIES": 1_000},
+}
 # How long a visitor without a session may see a page that is not the newest:
 # a vote shows for everyone within this many seconds (and at once for the voter).
 ANONYMOUS_PAGE_SECONDS = env_int("ANONYMOUS_PAGE_SECONDS", 5)

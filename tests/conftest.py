@@ -169,7 +169,7 @@ def own_redis(settings, monkeypatch):
 @pytest.fixture
 def unpickled_caches(settings):
     """The shared caches with a backend that returns the stored objects themselves."""
-    backend = {"BACKEND": "tests.unpickled_cache.UnpickledCache"}
+    backend = {"BACKEND": "techvote.cache.FrozenMemoryCache"}
     settings.CACHES = {
         **settings.CACHES,
         "pages": {**backend, "LOCATION": "unpickled-pages"},
@@ -178,4 +178,5 @@ def unpickled_caches(settings):
     settings.ANONYMOUS_PAGE_SECONDS = 5
     yield
     caches["pages"].clear()
+    caches["kept"].clear()
     caches["fragments"].clear()

@@ -40,6 +40,7 @@ def signed_in(own_redis, client, member, make_ranked_list, settings):
         assert client.get(contender_list.get_absolute_url()).status_code == 200
     yield client, contender_list
     caches["pages"].clear()
+    caches["kept"].clear()
 
 
 def served_from_kept_page(page) -> bool:

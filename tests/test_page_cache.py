@@ -50,6 +50,7 @@ def test_a_vote_shows_for_everyone_once_the_page_expires(
     voter_sees = member_client.get(url).context["page"].top_ten[0]
     assert voter_sees.pk == tenth.pk, "at once for the voter"
     caches["pages"].clear()  # What ANONYMOUS_PAGE_SECONDS does.
+    caches["kept"].clear()
     assert visitor.get(url).context["page"].top_ten[0].pk == tenth.pk
 
 
@@ -129,3 +130,17 @@ def test_a_cache_that_does_not_copy_shows_no_member_anothers_votes(
     assert 'aria-pressed="true"' not in bobs
     assert bobs_again == bobs
     assert state(shared) == before, "a page changed an object it read from the cache"
+
+
+def test_the_kept_cache_hands_back_the_object_it_was_given():
+    from techvote.cache import FrozenMemoryCache
+
+    kept = FrozenMemoryCache("kept-test", {"TIMEOUT": 60})
+    page = ("a kept page", ("row 1", "row 2"))
+    kept.set("page", page)
+
+    assert kept.get("page") is page  # No copy: nothing kept here is ever changed.
+    assert kept.add("page", "another") is False
+    assert kept.add("other", "another") is True
+    kept.set("gone", page, timeout=-1)
+    assert kept.get("gone", "missing") == "missing"

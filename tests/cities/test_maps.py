@@ -148,6 +148,7 @@ def test_the_list_map_is_shared_like_its_page(
 ):
     settings.ANONYMOUS_PAGE_SECONDS = 5
     caches["pages"].clear()
+    caches["kept"].clear()
     contender_list = ContenderList.objects.get(pk=make_ranked_list(30).pk)
 
     with django_assert_num_queries(1):

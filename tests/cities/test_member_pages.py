@@ -25,6 +25,7 @@ def page_cache(settings):
     settings.ANONYMOUS_PAGE_SECONDS = 5
     yield
     caches["pages"].clear()
+    caches["kept"].clear()
 
 
 @pytest.fixture
@@ -196,7 +197,7 @@ def test_filling_in_a_kept_page_never_changes_it(contender_list, unpickled_cache
     cast_vote(user=alice, contender_id=first.pk, value=1)
     url = contender_list.get_absolute_url()
     signed_in(alice).get(url)
-    (kept,) = [value for value in caches["pages"]._cache.values() if hasattr(value, "html")]
+    (kept,) = [value for value in caches["kept"]._cache.values() if hasattr(value, "html")]
     before = (kept.html.parts, kept.html.slots, kept.unpressed_rows, kept.pressed_row_keys)
 
     alices = signed_in(alice).get(url)

@@ -34,6 +34,7 @@ TOO_FEW = "to say how sure these ranks are"
 def fresh_pages():
     """Each request below is built anew: a page shared from an earlier one hides changes."""
     caches["pages"].clear()
+    caches["kept"].clear()
     caches["fragments"].clear()
 
 
@@ -312,6 +313,7 @@ def test_a_new_count_shows_the_new_intervals(client):
     cast_noisy_ballots(contender_list, ids, members=30, seed=11)
     contender_list = counted(contender_list)
     caches["pages"].clear()  # The whole page is shared a few seconds; its rows are not.
+    caches["kept"].clear()
     html = client.get(list_url(contender_list, method=BORDA)).content.decode()
 
     rows = rows_of(html)

@@ -201,3 +201,4 @@ def test_a_kept_list_page_shows_each_member_their_own_count(author, contender, t
         assert "count-badge" not in mine.get(url).content.decode()
     finally:
         caches["pages"].clear()
+        caches["kept"].clear()
