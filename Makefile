@@ -9,6 +9,9 @@ PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 ADDRESS ?= 127.0.0.1:8000
 # Test processes of `make mutation` at once.
 MUTATION_CHILDREN ?= 2
+# The PostgreSQL server of `make mutation`'s second half (it makes and drops
+# test_<name>_* databases there); empty: SQLite only.
+MUTATION_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/techvote_mutation
 
 .PHONY: run test lint format install install-dev clean lock bench bench-tiny wrk mutation
 
@@ -30,10 +33,14 @@ format: $(VENV)/.installed-dev
 	$(BIN)/ruff format .
 
 # Mutation testing (README, Mutation testing): a fresh mutmut run over the
-# writers and the ranking code, then the score without the equivalent mutants.
+# writers and the ranking code on SQLite, every mutant; then on PostgreSQL the
+# mutants only PostgreSQL can kill (tests/mutation/postgres-only.txt); then
+# one score, without the equivalent mutants.
 mutation: $(VENV)/.installed-dev
 	rm -rf mutants
-	$(BIN)/python tests/mutation/run.py run --max-children $(MUTATION_CHILDREN)
+	env -u DATABASE_URL $(BIN)/python tests/mutation/run.py run --max-children $(MUTATION_CHILDREN)
+	$(if $(MUTATION_POSTGRES_URL),DATABASE_URL=$(MUTATION_POSTGRES_URL) \
+		$(BIN)/python tests/mutation/run.py run --max-children $(MUTATION_CHILDREN))
 	$(BIN)/python tests/mutation/score.py
 
 # The benchmark (README, Performance): PostgreSQL at DATABASE_URL, and wrk.

@@ -14,6 +14,13 @@ module is model definitions and `__str__`s, outside the score's scope.
 
 Usage is mutmut's own (`python tests/mutation/run.py run`, `... results`,
 `... show NAME`); `make mutation` runs it and then `tests/mutation/score.py`.
+
+Where `DATABASE_URL` names PostgreSQL, the run is the PostgreSQL half of
+`make mutation`: it works in `mutants/postgres/` (a view of the project made
+of links, so that mutmut's own `mutants/` there, its results and its test
+timings, stay apart from the SQLite run's), migrates one template database,
+and each test session clones it (`fastdb.py`). A `run` given no mutant names
+runs the mutants of `postgres-only.txt` only: those SQLite cannot kill.
 """
 
 import os
@@ -45,8 +52,23 @@ ONLY_FUNCTIONS = {
 
 _current_file = ""
 
-# Where `migrate_template` leaves the database that `fastdb.py` copies.
+# Where `migrate_template` leaves the database that `fastdb.py` copies: a
+# file on SQLite, a database's name on PostgreSQL.
 TEMPLATE_VARIABLE = "MUTATION_TEMPLATE_DATABASE"
+
+# What the PostgreSQL run's view of the project links to (mutmut copies from it).
+PROJECT_ENTRIES = [
+    "api",
+    "cities",
+    "comments",
+    "manage.py",
+    "notifications",
+    "pyproject.toml",
+    "static",
+    "techvote",
+    "templates",
+    "tests",
+]
 
 
 def _only_atomic(function: cst.FunctionDef) -> bool:
@@ -117,9 +139,97 @@ def migrate_template(root: Path) -> None:
     os.environ[TEMPLATE_VARIABLE] = str(template)
 
 
+def postgres_view(root: Path) -> Path:
+    """`mutants/postgres/`: the project as links, for a mutmut run of its own."""
+    view = root / "mutants" / "postgres"
+    view.mkdir(parents=True, exist_ok=True)
+    for name in PROJECT_ENTRIES:
+        link = view / name
+        if not link.is_symlink():
+            link.symlink_to(root / name)
+    return view
+
+
+def maintenance(url: str):
+    """A connection to the server's `postgres` database, outside any transaction."""
+    from dj_database_url import parse
+    from fastdb import maintenance as connect
+
+    return connect(parse(url))
+
+
+def template_name(url: str) -> str:
+    from dj_database_url import parse
+
+    return f"test_{parse(url)['NAME']}_template"
+
+
+def migrate_postgres_template(root: Path, url: str) -> str:
+    """Migrate the PostgreSQL database each test session clones (see `fastdb.py`)."""
+    template = template_name(url)
+    with maintenance(url) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{template}"')
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "techvote.test_settings",
+        "DATABASE_URL": url.rsplit("/", 1)[0] + f"/{template}",
+    }
+    for command in (["migrate", "--no-input"], ["createcachetable"]):
+        manage = [sys.executable, "manage.py", *command, "--verbosity", "0"]
+        subprocess.run(manage, cwd=root, env=environment, check=True)
+    os.environ[TEMPLATE_VARIABLE] = template
+    return template
+
+
+def drop_postgres_copies(url: str, template: str) -> None:
+    """Drop the template and the clones that sessions killed by a timeout left behind."""
+    with maintenance(url) as connection:
+        names = connection.execute(
+            "SELECT datname FROM pg_database WHERE datname LIKE %s",
+            [template.removesuffix("_template").replace("_", r"\_") + r"\_%"],
+        ).fetchall()
+        for (name,) in names:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def postgres_only_patterns() -> list[str]:
+    from score import listed
+
+    return list(listed(Path(__file__).resolve().parent / "postgres-only.txt"))
+
+
+def mutant_names(arguments: list[str]) -> list[str]:
+    """The names among `run`'s arguments: not its options nor `--max-children`'s number."""
+    names, skip = [], False
+    for argument in arguments:
+        if skip:
+            skip = False
+        elif argument == "--max-children":
+            skip = True
+        elif not argument.startswith("-"):
+            names.append(argument)
+    return names
+
+
+def main() -> int:
+    root = Path(__file__).resolve().parents[2]
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        if sys.argv[1:2] == ["run"]:
+            migrate_template(root)
+        return mutmut_main.cli()
+    os.chdir(postgres_view(root))
+    if sys.argv[1:2] != ["run"]:
+        return mutmut_main.cli()
+    if not mutant_names(sys.argv[2:]):
+        sys.argv += postgres_only_patterns()
+    template = migrate_postgres_template(root, url)
+    try:
+        return mutmut_main.cli()
+    finally:
+        drop_postgres_copies(url, template)
+
+
 if __name__ == "__main__":
-    if sys.argv[1:2] == ["run"] and not os.environ.get("DATABASE_URL", "sqlite").startswith(
-        "postgres"
-    ):
-        migrate_template(Path(__file__).resolve().parents[2])
-    sys.exit(mutmut_main.cli())
+    sys.exit(main())

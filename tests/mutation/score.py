@@ -3,15 +3,15 @@
 mutmut's own summary counts every mutant; some cannot change behaviour
 (`equivalent.txt`), and counting them as survivors would understate the
 tests. Others only PostgreSQL can kill (`postgres-only.txt`: races between two
-requests, SQL that SQLite accepts); on SQLite they are set aside too, and
-counted in the line that says so. This reads mutmut's results from
-`mutants/`, prints each mutant left alive, then the score. A listed mutant
-that no longer survives, or no longer exists, is reported: the lists must
-follow the code.
+requests, SQL that SQLite accepts): they count by their result in the
+PostgreSQL run (`mutants/postgres/mutants/`), and where that run has not
+tried them they are set aside, in the line that says so. Every other mutant
+counts by the SQLite run (`mutants/`). This prints each mutant left alive,
+then the score. A listed mutant that no longer survives on SQLite, or no
+longer exists, is reported: the lists must follow the code.
 """
 
 import json
-import os
 import sys
 from collections import Counter
 from fnmatch import fnmatchcase
@@ -34,9 +34,15 @@ def listed(path: Path) -> dict[str, str]:
     return reasons
 
 
-def mutant_statuses(mutants: Path = ROOT / "mutants") -> dict[str, str]:
+SQLITE_RUN = ROOT / "mutants"
+POSTGRES_RUN = ROOT / "mutants" / "postgres" / "mutants"
+
+
+def mutant_statuses(mutants: Path = SQLITE_RUN) -> dict[str, str]:
     statuses = {}
     for meta in sorted(mutants.rglob("*.py.meta")):
+        if mutants == SQLITE_RUN and (SQLITE_RUN / "postgres") in meta.parents:
+            continue
         for name, exit_code in json.loads(meta.read_text())["exit_code_by_key"].items():
             statuses[name] = status_by_exit_code[exit_code]
     return statuses
@@ -58,26 +64,47 @@ def main() -> int:
     if not statuses:
         print("No mutmut results under mutants/: run `make mutation` first.", file=sys.stderr)
         return 1
-    equivalent, stale = matching(listed(HERE / "equivalent.txt"), statuses)
-    on_postgres = os.environ.get("DATABASE_URL", "").startswith("postgres")
-    postgres_only, stale_pg = set(), []
-    if not on_postgres:
-        postgres_only, stale_pg = matching(listed(HERE / "postgres-only.txt"), statuses)
-        postgres_only -= equivalent
-    counted = {n: s for n, s in statuses.items() if n not in equivalent | postgres_only}
+    on_postgres = {
+        name: status
+        for name, status in mutant_statuses(POSTGRES_RUN).items()
+        if status != "not checked"
+    }
+    patterns = listed(HERE / "postgres-only.txt")
+    stale_pg = matching(patterns, statuses)[1]
+    postgres_only = {n for n in statuses if any(fnmatchcase(n, p) for p in patterns)}
+    # The PostgreSQL-only mutants count by the PostgreSQL run, where it tried them;
+    # one it has not tried is set aside, unless SQLite killed it already.
+    final = {**statuses, **{n: on_postgres[n] for n in postgres_only if n in on_postgres}}
+    not_run_on_postgres = {
+        n for n in postgres_only if n not in on_postgres and statuses[n] != "killed"
+    }
+    equivalent, stale = matching(listed(HERE / "equivalent.txt"), final)
+    counted = {n: s for n, s in final.items() if n not in equivalent | not_run_on_postgres}
     for name in sorted(n for n, s in counted.items() if s != "killed"):
-        print(f"    {name}: {counted[name]}")
+        where = "PostgreSQL" if name in on_postgres and name in postgres_only else "SQLite"
+        print(f"    {name}: {counted[name]} ({where})")
     for pattern in stale + stale_pg:
         print(f"    {pattern}: listed, but no such mutant is alive")
     tally = Counter(counted.values())
     killed = tally["killed"]
+    by_postgres = Counter(on_postgres[n] for n in postgres_only if n in on_postgres)
     print(
         f"Mutation score: {killed / len(counted):.1%} ({killed} of {len(counted)} killed; "
         + ", ".join(
             f"{count} {status}" for status, count in sorted(tally.items()) if status != "killed"
         )
         + f"; set aside: {len(equivalent)} equivalent"
-        + ("" if on_postgres else f", {len(postgres_only)} PostgreSQL-only")
+        + (
+            f", {len(not_run_on_postgres)} PostgreSQL-only not run on PostgreSQL"
+            if not_run_on_postgres
+            else ""
+        )
+        + ")"
+    )
+    print(
+        f"Of them PostgreSQL-only, counted by the PostgreSQL run: {sum(by_postgres.values())} "
+        + "("
+        + ", ".join(f"{count} {status}" for status, count in sorted(by_postgres.items()))
         + ")"
     )
     return 0
