@@ -1,6 +1,7 @@
 """Suggesting any city by name and country (comments.suggestions.suggest_city), the
 moderators' decision on it (comments.moderation), and where members see it."""
 
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -160,6 +161,29 @@ def test_a_city_the_site_has_is_linked_by_any_of_its_spellings(member, make_rank
     assert (suggestion.city, suggestion.name, suggestion.country) == (city, "Bengaluru", "India")
 
 
+def test_a_city_of_several_spellings_is_linked_by_each_of_them(member, make_ranked_list):
+    city = CityFactory(name="Ho Chi Minh City", country="Vietnam", also_known_as="Saigon,Sai Gon")
+    first, second = make_ranked_list(1), make_ranked_list(1)
+
+    by_one = _suggest(member, first, name="saigon", country="Vietnam")
+    by_two_words = _suggest(member, second, name="Sai  Gon", country="Vietnam")
+
+    assert (by_one.city, by_one.name) == (city, "Ho Chi Minh City")
+    assert (by_two_words.city, by_two_words.name) == (city, "Ho Chi Minh City")
+
+
+def test_a_pending_suggestion_is_refused_with_the_day_it_was_made(member, make_ranked_list):
+    contender_list = make_ranked_list(1)
+    earlier = _suggest(UserFactory(), contender_list)
+    made = datetime(2026, 3, 5, 12, 0, tzinfo=UTC)
+    CitySuggestion.objects.filter(pk=earlier.pk).update(created_at=made)
+
+    refusal = refusal_of(_suggest, user=member, contender_list=contender_list)
+
+    assert refusal.status == 409
+    assert refusal.message == "Nairobi was suggested on 5 March 2026 and waits for a moderator."
+
+
 @pytest.mark.parametrize("status", ["pending", "rejected"])
 def test_a_city_waiting_or_declined_in_the_list_points_at_the_city(
     member, make_ranked_list, status
@@ -190,6 +214,40 @@ def test_a_declined_suggestion_is_refused_with_the_moderators_reason(
 
     assert refusal.status == 409
     assert "the moderators declined it: “Not yet a hub.”" in refusal.message
+
+
+@pytest.mark.parametrize("blank", ["name", "country", "reason"])
+def test_the_service_refuses_a_suggestion_missing_something(member, make_ranked_list, blank):
+    refusal = refusal_of(_suggest, user=member, contender_list=make_ranked_list(1), **{blank: " "})
+
+    assert (refusal.status, refusal.message) == (
+        400,
+        "Give the city's name, its country and why it belongs here.",
+    )
+    assert not CitySuggestion.objects.exists()
+
+
+def test_a_city_standing_in_another_list_may_be_suggested_for_this_one(member, make_ranked_list):
+    elsewhere = ContenderFactory(contender_list=make_ranked_list(1))
+    contender_list = make_ranked_list(1)
+
+    suggestion = _suggest(
+        member, contender_list, name=elsewhere.city.name, country=elsewhere.city.country
+    )
+
+    assert (suggestion.city, suggestion.status) == (elsewhere.city, "pending")
+
+
+def test_an_approved_suggestion_does_not_refuse_its_old_name(member, moderator, make_ranked_list):
+    """The city approved as "Bombay" is renamed since: "Bombay" may be suggested again."""
+    contender_list = make_ranked_list(1)
+    earlier = _suggest(UserFactory(), contender_list, name="Bombay", country="India")
+    approve_city_suggestion(moderator=moderator, suggestion=earlier, **NEW_CITY)
+    City.objects.filter(name="Bombay").update(name="Mumbai", also_known_as="")
+
+    again = _suggest(member, contender_list, name="Bombay", country="India")
+
+    assert (again.name, again.status, again.city) == ("Bombay", "pending", None)
 
 
 def test_the_same_city_may_wait_for_two_lists(member, make_ranked_list):
