@@ -9,7 +9,7 @@ from comments.counts import find_drift
 from comments.models import Comment, CommentRevision
 from comments.services import ActionRefused, post_comment, thumb_comment
 from tests.factories import ContenderFactory, UserFactory
-from tests.helpers import say
+from tests.helpers import refusal_of, say
 
 pytestmark = pytest.mark.django_db
 
@@ -141,6 +141,26 @@ def test_windows_line_ends_count_once(member_client, create_url):
     assert len(Comment.objects.get().body) == 5000
 
 
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("x" * 5001, "A comment can be at most 5000 characters; this one has 5001."),
+        (" a ", "A comment needs at least 2 characters."),
+    ],
+)
+def test_the_service_refuses_a_comment_of_the_wrong_length(member, contender, body, message):
+    refusal = refusal_of(post_comment, user=member, contender_id=contender.pk, body=body)
+
+    assert (refusal.status, refusal.message) == (400, message)
+    assert not Comment.objects.exists()
+
+
+def test_old_mac_line_ends_are_stored_as_unix_ones(member, contender):
+    comment = post_comment(user=member, contender_id=contender.pk, body="Line one\rLine two")
+
+    assert Comment.objects.get(pk=comment.pk).body == "Line one\nLine two"
+
+
 def test_markup_in_a_comment_is_shown_as_text(client, member, contender):
     say(member, contender, '<script>alert("boo")</script> and <b>bold</b> claims')
 
@@ -266,8 +286,10 @@ def test_a_deleted_comment_takes_no_replies(member, contender):
 
     with pytest.raises(ActionRefused) as refused:
         say(UserFactory(), contender, "Late reply.", parent=comment)
-    assert refused.value.status == 409
-    assert "takes no more replies" in refused.value.message
+    assert (refused.value.status, refused.value.message) == (
+        409,
+        "That comment is gone and takes no more replies.",
+    )
 
 
 # --- Sorting and pages -----------------------------------------------------------------
