@@ -59,6 +59,19 @@ def test_the_list_shows_the_members_own_votes(member_client, member, contender_l
     assert 'value="-1" class="vote__button vote__button--down" aria-pressed="false"' in row
 
 
+def test_with_redis_the_list_shows_the_members_vote_as_soon_as_it_changes(
+    own_redis, member_client, contender_list, tenth, django_capture_on_commit_callbacks
+):
+    """The member's votes are kept in Redis, and their own vote moves them on once it commits."""
+    up = f'formaction="{vote_url(tenth)}" data-hx-post="{vote_url(tenth)}" name="value" value="0"'
+    assert up not in member_client.get(list_url(contender_list)).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        member_client.post(vote_url(tenth), {"value": "1"})
+
+    assert up in member_client.get(list_url(contender_list)).content.decode()
+
+
 def test_pressing_the_pressed_button_takes_the_vote_back(member_client, member, tenth):
     cast_vote(user=member, contender_id=tenth.pk, value=1)
 
