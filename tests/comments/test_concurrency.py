@@ -8,11 +8,13 @@ service got them wrong.
 import random
 
 import pytest
+from django.db import OperationalError, connection, transaction
 from django.test import Client
 from django.urls import reverse
+from django.utils.formats import date_format
 
 from cities.models import Contender
-from comments.counts import find_drift
+from comments.counts import find_drift, recount_list
 from comments.models import Report, Vote
 from comments.services import (
     ActionRefused,
@@ -206,3 +208,33 @@ def test_eight_members_suggesting_one_new_city_at_once_leave_one_suggestion(make
     assert contender_list.city_suggestions.pending().count() == 1
     assert len(errors) == 7
     assert {error.status for error in errors} == {409}
+    # Those that read before the winner committed meet the unique constraint.
+    made = date_format(contender_list.city_suggestions.get().created_at, "j F Y")
+    assert {error.message for error in errors} <= {
+        "Nairobi has just been suggested by someone else.",
+        f"Nairobi was suggested on {made} and waits for a moderator.",
+    }
+
+
+def test_a_recount_keeps_votes_on_its_list_waiting_until_it_commits(make_ranked_list, member):
+    """The recount locks the list's contenders, so no vote moves a count between tally and write.
+
+    The vote, on its own connection, gives up waiting after a moment instead of
+    waiting for the end of the test's transaction.
+    """
+    contender_list = make_ranked_list(2)
+    contender = at_rank(contender_list, 1)
+
+    def vote_without_waiting_long():
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '300ms'")
+            cast_vote(user=member, contender_id=contender.pk, value=1)
+
+    with transaction.atomic():
+        recount_list(contender_list)
+        errors = run_at_once([vote_without_waiting_long])
+
+    assert [type(error) for error in errors] == [OperationalError]
+    assert "lock timeout" in str(errors[0])
+    assert not Vote.objects.exists()
