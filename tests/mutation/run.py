@@ -124,18 +124,23 @@ def migrate_template(root: Path) -> None:
     """Migrate the SQLite database each test session copies (see `fastdb.py`)."""
     template = root / "mutants" / "mutation-template.sqlite3"
     template.parent.mkdir(exist_ok=True)
-    template.unlink(missing_ok=True)
+    # Migrated beside it and put in place whole: a run of a few named
+    # mutants beside a whole run never lets the other's sessions copy half
+    # a database.
+    migrating = template.with_name(f"mutation-template-{os.getpid()}.sqlite3")
+    migrating.unlink(missing_ok=True)
     environment = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "techvote.test_settings",
-        "DATABASE_URL": f"sqlite:///{template}",
+        "DATABASE_URL": f"sqlite:///{migrating}",
     }
     for command in (["migrate", "--no-input"], ["createcachetable"]):
         manage = [sys.executable, "manage.py", *command, "--verbosity", "0"]
         subprocess.run(manage, cwd=root, env=environment, check=True)
     # Copies are taken file by file: nothing may stay behind in a WAL file.
-    with sqlite3.connect(template) as connection:
+    with sqlite3.connect(migrating) as connection:
         connection.execute("PRAGMA journal_mode=DELETE")
+    migrating.replace(template)
     os.environ[TEMPLATE_VARIABLE] = str(template)
 
 
