@@ -101,8 +101,14 @@ def main() -> int:
         )
         + ")"
     )
+    run = len(counted) - tally["not checked"]
+    if tally["not checked"] and run:
+        print(
+            f"Of the {run} run so far: {killed} killed, {killed / run:.1%} "
+            f"({tally['not checked']} not run yet)"
+        )
     print(
-        f"Of them PostgreSQL-only, counted by the PostgreSQL run: {sum(by_postgres.values())} "
+        f"PostgreSQL-only mutants counted by their PostgreSQL run: {sum(by_postgres.values())} "
         + "("
         + ", ".join(f"{count} {status}" for status, count in sorted(by_postgres.items()))
         + ")"
