@@ -24,6 +24,7 @@ runs the mutants of `postgres-only.txt` only: those SQLite cannot kill.
 """
 
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -230,6 +231,8 @@ def main() -> int:
     if not mutant_names(sys.argv[2:]):
         sys.argv += postgres_only_patterns()
     template = migrate_postgres_template(root, url)
+    # Stopped with a signal, still drop what the run made.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
     try:
         return mutmut_main.cli()
     finally:
