@@ -499,13 +499,18 @@ def _log_in_to_rank(request, contender_list: ContenderList):
 def _list_posted_to(request, slug: str) -> ContenderList:
     """The list a page is about, or 404: for a post only its header
     (ContenderList.objects.header), which is all a post that succeeds reads of it
-    before it redirects; a page that is shown reads the whole list."""
+    before it redirects; a page that is shown reads the whole list (_read_whole)."""
     if request.method != "POST":
         return get_object_or_404(ContenderList, slug=slug)
     contender_list = ContenderList.objects.header(slug)
     if contender_list is None:
         raise Http404("No such list.")
     return contender_list
+
+
+def _read_whole(contender_list: ContenderList) -> None:
+    """Read the fields a header left deferred, in one query; nothing for a whole list."""
+    contender_list.refresh_from_db(fields=contender_list.get_deferred_fields())
 
 
 @GET_OR_POST
@@ -522,9 +527,7 @@ def ballot(request, slug):
     terms = search.cleaned_data.get("q", "") if search.is_valid() else ""
 
     def page(form: BallotForm, status: int):
-        nonlocal contender_list
-        if request.method == "POST":  # The whole list, for the page.
-            contender_list = ContenderList.objects.get(pk=contender_list.pk)
+        _read_whole(contender_list)
         context = {
             "contender_list": contender_list,
             "page": ballot_page(
@@ -614,7 +617,7 @@ def duel(request, slug):
                 return refuse(request, refusal, here)
             messages.success(request, "Counted. Here is the next duel.")
             return redirect(here)
-        contender_list = ContenderList.objects.get(pk=contender_list.pk)  # The whole list.
+    _read_whole(contender_list)
     try:
         context = duel_page(request, contender_list=contender_list, form=form)
     except ActionRefused as refusal:
