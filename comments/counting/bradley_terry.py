@@ -55,6 +55,8 @@ from scipy.sparse import linalg as sparse_linalg
 PRIOR_DUELS = 1.0  # One virtual win and one virtual loss: negligible beside hundreds of duels.
 TOLERANCE = 1e-10  # Largest change of a log-strength between iterations at convergence.
 MAX_ITERATIONS = 100_000
+# Steps of a fit with a borrowed curvature (fixed_curvature) before it takes its own.
+CHORD_STEPS = 100
 DENSE_SOLVE_LIMIT = 2_000  # Up to here a dense n x n Cholesky solve is faster than a sparse one.
 
 
@@ -261,17 +263,26 @@ def _newton(
     a = 0 contender 0 is pinned at theta = 0 instead. `solve`, when given,
     replaces each step's curvature (see fixed_curvature); any positive
     definite curvature gives a climbing direction, so step halving still holds.
+
+    A borrowed curvature far larger than the likelihood's own makes short
+    steps far from the top, and one far smaller or askew can crawl: so the
+    fit never stops on such a step. Once one is within `tolerance`, or after
+    CHORD_STEPS of them, it goes on with the likelihood's own curvature,
+    which stops only at the top (one or two steps when it is near).
     """
     meetings = _Meetings.of(wins)
     n = len(log_start)
     free = slice(None) if prior > 0 else slice(1, None)
     theta = log_start - (0.0 if prior > 0 else log_start[0])
     height = meetings.log_likelihood(theta, prior)
-    for _ in range(max_iterations):
+    for iteration in range(max_iterations):
         gradient = meetings.gradient(theta, prior)
         step = np.zeros(n)
-        if solve is not None:
+        if solve is not None and iteration < CHORD_STEPS:
             step = solve(gradient)
+            if np.max(np.abs(step), initial=0.0) < tolerance:
+                solve = None  # Short, but is it the top? The own curvature says.
+                continue
         else:
             curvature = meetings.curvature(theta, prior)
             step[free] = _solve_positive(curvature[free, free], gradient[free])

@@ -101,3 +101,19 @@ def test_duels_from_rows_count_each_members_wins():
 def test_duels_from_rows_refuses_a_contender_dueling_itself():
     with pytest.raises(ValueError, match="two different"):
         duels_from_rows(n_members=1, n_contenders=2, members=[0], winners=[1], losers=[1])
+
+
+def test_a_borrowed_curvature_far_from_the_data_still_reaches_the_top():
+    """A chord fit (a bootstrap round's) whose curvature comes from a count a hundred
+    thousand times bigger takes steps below the tolerance at once; it must go on to
+    the same strengths as a fit with its own curvature, not stop where it started."""
+    big = np.array([[0, 50_000, 0], [50_000, 0, 50_000], [0, 50_000, 0]], dtype=float)
+    small = np.array([[0, 3, 0], [0, 0, 1], [0, 0, 0]], dtype=float)
+    start = bradley_terry_strengths(big)
+
+    borrowed = bradley_terry_strengths(
+        small, initial=start, curvature=fixed_curvature(big, start), tolerance=1e-8
+    )
+
+    np.testing.assert_allclose(borrowed, bradley_terry_strengths(small), rtol=1e-6)
+    assert borrowed[0] > 3 * borrowed[1]  # Far from the equal start.
