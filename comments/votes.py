@@ -62,9 +62,9 @@ class VoteOutcome:
 
 
 _VOTE_READ_SQL = f"""
-SELECT c.status, c.upvotes, c.downvotes, c.score, c.wilson_lower, c.comment_count,
+SELECT c.status, c.upvotes, c.downvotes, c.score, c.wilson_lower,
        l.id, l.title, l.slug, l.is_open, l.ranking, CAST(l.ranks_snapshot_on AS TEXT),
-       city.id, city.name, city.slug,
+       city.id, city.name,
        v.id, v.value, v.voided_at IS NOT NULL, {STANDING_COLUMNS}
 FROM {Contender._meta.db_table} c
 JOIN {ContenderList._meta.db_table} l ON l.id = c.contender_list_id
@@ -97,7 +97,6 @@ def _read_for_vote(user_id: int, contender_id: int) -> _VoteRead | None:
         downvotes,
         score,
         wilson,
-        comments,
         list_id,
         title,
         list_slug,
@@ -106,7 +105,6 @@ def _read_for_vote(user_id: int, contender_id: int) -> _VoteRead | None:
         snapshot_on,
         city_id,
         city_name,
-        city_slug,
         vote_id,
         old_value,
         voided,
@@ -126,9 +124,8 @@ def _read_for_vote(user_id: int, contender_id: int) -> _VoteRead | None:
             "downvotes",
             "score",
             "wilson_lower",
-            "comment_count",
         ],
-        [contender_id, list_id, city_id, status, upvotes, downvotes, score, wilson, comments],
+        [contender_id, list_id, city_id, status, upvotes, downvotes, score, wilson],
     )
     contender.contender_list = ContenderList.from_db(
         None,
@@ -142,7 +139,7 @@ def _read_for_vote(user_id: int, contender_id: int) -> _VoteRead | None:
             date.fromisoformat(snapshot_on) if snapshot_on else None,
         ],
     )
-    contender.city = City.from_db(None, ["id", "name", "slug"], [city_id, city_name, city_slug])
+    contender.city = City.from_db(None, ["id", "name"], [city_id, city_name])
     return _VoteRead(
         contender=contender,
         vote_id=vote_id,

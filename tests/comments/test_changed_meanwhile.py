@@ -136,6 +136,12 @@ def test_what_the_other_window_chose_the_same_meanwhile_counts_once(
     assert outcome.value == both
     if writer.module is thumbs:  # The thumb answers with the counts as they are now.
         assert (outcome.comment.upvotes, outcome.comment.downvotes) == counts[:2]
+    else:  # The vote answers with the contender and list it read, for the page.
+        assert (outcome.contender.pk, outcome.contender.city.name) == (
+            writer.target.pk,
+            writer.target.city.name,
+        )
+        assert outcome.contender_list.pk == writer.target.contender_list_id
     assert writer.counts(writer.target) == counts
     assert writer.rows(member, writer.target) == [both]
     assert writer.counts(writer.elsewhere) == (0, 1, -1)

@@ -1,5 +1,7 @@
 """Who may take part (comments.standing): a suspended member reads but cannot take part."""
 
+import time
+
 import pytest
 from allauth.account.models import EmailAddress
 from django.core.cache import cache
@@ -152,6 +154,23 @@ def test_a_removal_or_change_through_allauth_forgets_the_standing(remembered, co
         sender=EmailAddress, request=None, user=remembered, email_address=None
     )
     assert_cannot_comment(remembered, contenders[1])
+
+
+def test_a_remembered_standing_is_asked_again_after_standing_cache_seconds(
+    member, contenders, settings
+):
+    """An address unverified behind the site's back (no signal) is felt once the memory ends.
+
+    Real seconds on the real cache: its own clock is the one that expires the key.
+    """
+    settings.STANDING_CACHE_SECONDS = 2
+    post_comment(user=member, contender_id=contenders[0].pk, body="Remember my standing.")
+    EmailAddress.objects.filter(user=member).update(verified=False)
+
+    post_comment(user=member, contender_id=contenders[1].pk, body="Still remembered.")
+    time.sleep(2.5)
+
+    assert_cannot_comment(member, contenders[2])
 
 
 REASON = "Posting the same advert everywhere."

@@ -112,7 +112,7 @@ def test_an_unapproved_contender_takes_no_votes(member, make_ranked_list, status
 
     assert_refused(
         409,
-        "waiting for a moderator and cannot take votes yet",
+        "This city is waiting for a moderator and cannot take votes yet.",
         user=member,
         contender_id=contender.pk,
         value=UP,
@@ -218,17 +218,22 @@ def stored(contender):
 
 
 @pytest.mark.parametrize(("first", "second"), TRANSITIONS)
-def test_the_vote_returns_the_contenders_counts_as_stored(member, contender, first, second):
+def test_the_vote_returns_the_contenders_counts_as_stored(
+    member, contender, django_assert_num_queries, first, second
+):
+    """What the answer to a vote shows comes with it: reading it costs no further query."""
     if first is not None:
         cast_vote(user=member, contender_id=contender.pk, value=first)
 
     outcome = cast_vote(user=member, contender_id=contender.pk, value=second)
 
     returned = outcome.contender
+    with django_assert_num_queries(0):
+        shown = (returned.upvotes, returned.downvotes, returned.score, returned.wilson_lower)
+        names = (returned.city.name, outcome.contender_list.title)
     up, down = 2 + (second == UP), 1 + (second == DOWN)
-    assert (returned.upvotes, returned.downvotes, returned.score, returned.wilson_lower) == (
-        stored(contender)
-    )
+    assert shown == stored(contender)
+    assert names == (contender.city.name, contender.contender_list.title)
     assert stored(contender) == (up, down, up - down, wilson_lower_bound(up, down))
     assert outcome.value == second
 
