@@ -39,7 +39,10 @@ from comments.votes import cast_vote
 from techvote.celery import app
 from tests.factories import CityFactory, ContenderFactory, ContenderListFactory, UserFactory
 
-TODAY = timezone.now().date()
+
+def today():
+    """The day the exports are made for, asked when a test runs, never when it is collected."""
+    return timezone.now().date()
 
 
 def run_verifier(verifier, *paths):
@@ -135,10 +138,10 @@ def test_the_bundled_verifier_recounts_every_demo_list_as_the_site_published(tmp
     out = io.StringIO()
     call_command("export_open_data", stdout=out, stderr=io.StringIO())
     lists = list(ContenderList.objects.order_by("pk"))
-    assert f"Open data: {len(lists)} lists exported for {TODAY:%Y-%m-%d}" in out.getvalue()
+    assert f"Open data: {len(lists)} lists exported for {today():%Y-%m-%d}" in out.getvalue()
 
     for contender_list in lists:
-        export = OpenDataExport.objects.get(contender_list=contender_list, day=TODAY)
+        export = OpenDataExport.objects.get(contender_list=contender_list, day=today())
         contenders = contender_list.contenders.filter(status=ContenderStatus.APPROVED).count()
         done = run_verifier(unpacked(export, tmp_path) / "verify.py", saved(export, tmp_path))
         assert done.returncode == 0, done.stdout + done.stderr
@@ -219,7 +222,7 @@ def test_a_ballot_moved_a_place_is_caught(small_list, tmp_path):
 def test_the_exports_of_a_list_chain_and_an_old_day_rewritten_breaks_the_next(
     small_list, tmp_path
 ):
-    days = [TODAY - timedelta(days=2), TODAY - timedelta(days=1), TODAY]
+    days = [today() - timedelta(days=2), today() - timedelta(days=1), today()]
     exports = [export_list(contender_list=small_list, day=day).export for day in days]
     assert exports[0].previous_manifest_sha256 == ""
     for before, after in itertools.pairwise(exports):
@@ -263,9 +266,9 @@ def test_a_day_is_exported_once_and_the_chain_only_grows_forwards(small_list):
     assert again.export.pk == first.export.pk
     assert OpenDataExport.objects.count() == 1
     with pytest.raises(ExportRefused, match="has a later export"):
-        export_list(contender_list=small_list, day=TODAY - timedelta(days=1))
+        export_list(contender_list=small_list, day=today() - timedelta(days=1))
     with pytest.raises(ExportRefused, match="has not begun"):
-        export_list(contender_list=small_list, day=TODAY + timedelta(days=1))
+        export_list(contender_list=small_list, day=today() + timedelta(days=1))
     assert OpenDataExport.objects.count() == 1
 
 
@@ -278,7 +281,7 @@ def test_it_holds_only_what_counts_under_pseudonyms_stable_within_a_list(small_l
     ContenderFactory(contender_list=other_list, city=CityFactory())
     cast_vote(user=member, contender_id=other_list.contenders.get().pk, value=1)
 
-    days = [TODAY - timedelta(days=1), TODAY]
+    days = [today() - timedelta(days=1), today()]
     folders = [
         unpacked(export_list(contender_list=small_list, day=day).export, tmp_path / str(day))
         for day in days
@@ -345,12 +348,12 @@ def test_the_command_refuses_a_malformed_day_and_an_unknown_list(small_list):
         "--list",
         small_list.slug,
         "--day",
-        f"{TODAY - timedelta(days=3):%Y-%m-%d}",
+        f"{today() - timedelta(days=3):%Y-%m-%d}",
         stdout=out,
         stderr=io.StringIO(),
     )
-    assert OpenDataExport.objects.get().day == TODAY - timedelta(days=3)
-    assert date.fromisoformat(out.getvalue().split(" for ")[1][:10]) == TODAY - timedelta(days=3)
+    assert OpenDataExport.objects.get().day == today() - timedelta(days=3)
+    assert date.fromisoformat(out.getvalue().split(" for ")[1][:10]) == today() - timedelta(days=3)
 
 
 def test_an_unreadable_export_or_an_unknown_method_fails_with_a_message(small_list, tmp_path):
@@ -386,6 +389,6 @@ def test_the_schedule_exports_every_list_each_day(small_list, settings):
     export_every_list()
     export_every_list()  # A second run the same day changes nothing.
     assert sorted(OpenDataExport.objects.values_list("contender_list", "day")) == [
-        (small_list.pk, TODAY),
-        (other.pk, TODAY),
+        (small_list.pk, today()),
+        (other.pk, today()),
     ]

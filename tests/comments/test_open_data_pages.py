@@ -17,7 +17,10 @@ from comments.models import OpenDataExport
 from comments.votes import cast_vote
 from tests.factories import CityFactory, ContenderFactory, ContenderListFactory, UserFactory
 
-TODAY = timezone.now().date()
+
+def today():
+    """The day the exports are made for, asked when a test runs, never when it is collected."""
+    return timezone.now().date()
 
 
 def exported_lists(count: int, *, days: int = 1) -> list[OpenDataExport]:
@@ -30,7 +33,7 @@ def exported_lists(count: int, *, days: int = 1) -> list[OpenDataExport]:
             ContenderFactory(contender_list=contender_list, city=CityFactory())
         cast_vote(user=voter, contender_id=contender_list.contenders.first().pk, value=1)
         for back in reversed(range(days)):
-            day = TODAY - timedelta(days=back)
+            day = today() - timedelta(days=back)
             exports.append(export_list(contender_list=contender_list, day=day).export)
     return exports
 
@@ -110,7 +113,7 @@ def test_a_download_is_the_stored_zip_with_its_type_and_length(client):
 )
 def test_a_missing_export_is_a_404(client, path):
     (export,) = exported_lists(1)
-    response = client.get(path.format(slug=export.contender_list.slug, today=TODAY))
+    response = client.get(path.format(slug=export.contender_list.slug, today=today()))
     assert response.status_code == 404
 
 
