@@ -68,7 +68,7 @@ def test_votes_from_many_members_add_up(make_ranked_list):
 # --- Refusals change nothing ---------------------------------------------------------
 
 
-def assert_refused(status, words, **vote):
+def assert_refused(status, message, **vote):
     before = (
         list(Vote.objects.values_list("user", "contender", "value")),
         list(Contender.objects.values_list("pk", "upvotes", "downvotes", "score", "status")),
@@ -80,7 +80,7 @@ def assert_refused(status, words, **vote):
         list(Contender.objects.values_list("pk", "upvotes", "downvotes", "score", "status")),
     )
     assert refused.value.status == status
-    assert words in refused.value.message
+    assert refused.value.message == message
     assert after == before
     return refused.value
 
@@ -130,7 +130,8 @@ def test_an_unverified_member_cannot_vote(make_ranked_list):
 
     assert_refused(
         403,
-        "Confirm your email address before taking part: follow the link we sent you",
+        "Confirm your email address before taking part: follow the link we sent you, "
+        "or ask for a new one from your account's email settings.",
         user=UserFactory(verified=False),
         contender_id=contender.pk,
         value=UP,

@@ -88,12 +88,11 @@ def main() -> int:
     tally = Counter(counted.values())
     killed = tally["killed"]
     by_postgres = Counter(on_postgres[n] for n in postgres_only if n in on_postgres)
+    alive = [f"{count} {status}" for status, count in sorted(tally.items()) if status != "killed"]
     print(
         f"Mutation score: {killed / len(counted):.1%} ({killed} of {len(counted)} killed; "
-        + ", ".join(
-            f"{count} {status}" for status, count in sorted(tally.items()) if status != "killed"
-        )
-        + f"; set aside: {len(equivalent)} equivalent"
+        + "".join(f"{part}; " for part in alive)
+        + f"set aside: {len(equivalent)} equivalent"
         + (
             f", {len(not_run_on_postgres)} PostgreSQL-only not run on PostgreSQL"
             if not_run_on_postgres
