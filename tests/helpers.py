@@ -5,10 +5,20 @@ import re
 import threading
 
 from django.db import connection
+from django.utils import timezone
 
 from cities.models import Contender, ContenderList
 from comments.ballots import save_ballot
 from tests.factories import UserFactory
+
+
+def today():
+    """Today's date as the exports count it, asked when a test runs, never when it is collected.
+
+    A module-level constant would be fixed at collection, and a run crossing
+    midnight would compare yesterday with today.
+    """
+    return timezone.now().date()
 
 
 def ranking(contender_list: ContenderList) -> list[int]:

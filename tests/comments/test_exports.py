@@ -38,11 +38,7 @@ from comments.uncertainty import find_bootstrap_drift
 from comments.votes import cast_vote
 from techvote.celery import app
 from tests.factories import CityFactory, ContenderFactory, ContenderListFactory, UserFactory
-
-
-def today():
-    """The day the exports are made for, asked when a test runs, never when it is collected."""
-    return timezone.now().date()
+from tests.helpers import today
 
 
 def run_verifier(verifier, *paths):

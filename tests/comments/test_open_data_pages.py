@@ -16,11 +16,7 @@ from comments.exports import export_list
 from comments.models import OpenDataExport
 from comments.votes import cast_vote
 from tests.factories import CityFactory, ContenderFactory, ContenderListFactory, UserFactory
-
-
-def today():
-    """The day the exports are made for, asked when a test runs, never when it is collected."""
-    return timezone.now().date()
+from tests.helpers import today
 
 
 def exported_lists(count: int, *, days: int = 1) -> list[OpenDataExport]:
